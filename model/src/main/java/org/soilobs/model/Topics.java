@@ -1,0 +1,21 @@
+package org.soilobs.model;
+
+/** The Kafka topics between the stages (DESIGN §1). */
+public final class Topics {
+
+    /** Normalised readings from ingest, keyed by sensor id. */
+    public static final String READINGS_RAW = "soil.readings.raw";
+    /** Dead letters: what could not be accepted, with the original bytes and a reason. */
+    public static final String READINGS_REJECTED = "soil.readings.rejected";
+    /** Enriched, flagged readings, keyed by sensor id. */
+    public static final String READINGS_CLEAN = "soil.readings.clean";
+    /** Aggregates at every level, keyed by {@link AggregateKey}. */
+    public static final String AGGREGATES = "soil.aggregates";
+    /** Registered fields (compacted), keyed by field id. */
+    public static final String FIELDS = "soil.fields";
+    /** Registered sensors (compacted), keyed by sensor id. */
+    public static final String SENSORS = "soil.sensors";
+
+    private Topics() {
+    }
+}
