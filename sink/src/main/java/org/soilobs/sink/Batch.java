@@ -1,0 +1,61 @@
+package org.soilobs.sink;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.soilobs.model.Aggregate;
+import org.soilobs.model.AggregateKey;
+import org.soilobs.model.EnrichedReading;
+import org.soilobs.model.Field;
+import org.soilobs.model.Sensor;
+
+/**
+ * What the sink holds between two database commits, and the offsets that commit covers.
+ *
+ * <p>Aggregates and registry entries are upserts of the full state, so only the newest value per key
+ * is kept: an upsert statement may not touch the same row twice.
+ */
+final class Batch {
+
+    final List<EnrichedReading> readings = new ArrayList<>();
+    final Map<AggregateKey, Aggregate> aggregates = new LinkedHashMap<>();
+    /** Field id → field, or null for a removed field. */
+    final Map<String, Field> fields = new LinkedHashMap<>();
+    /** Sensor id → sensor, or null for a removed sensor. */
+    final Map<String, Sensor> sensors = new LinkedHashMap<>();
+    final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    private int records;
+    private long firstAddedNanos;
+
+    void track(TopicPartition partition, long offset) {
+        if (records++ == 0) {
+            firstAddedNanos = System.nanoTime();
+        }
+        offsets.put(partition, new OffsetAndMetadata(offset + 1));
+    }
+
+    int size() {
+        return records;
+    }
+
+    boolean isEmpty() {
+        return records == 0;
+    }
+
+    long ageNanos() {
+        return records == 0 ? 0 : System.nanoTime() - firstAddedNanos;
+    }
+
+    void clear() {
+        readings.clear();
+        aggregates.clear();
+        fields.clear();
+        sensors.clear();
+        offsets.clear();
+        records = 0;
+    }
+}

@@ -1,0 +1,31 @@
+package org.soilobs.sink;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.util.concurrent.CountDownLatch;
+import org.soilobs.storage.Database;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The sink as its own process: configuration from the environment, start, stop on SIGTERM. */
+public final class SinkApp {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SinkApp.class);
+
+    private SinkApp() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        SinkConfig config = SinkConfig.fromEnv(System.getenv());
+        HikariDataSource pool = Database.pool(config.db(), "sink", 2);
+        Database.migrate(pool);
+        Sink sink = Sink.start(config, pool);
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("Stopping sink");
+            sink.close();
+            pool.close();
+            done.countDown();
+        }, "sink-shutdown"));
+        done.await();
+    }
+}
