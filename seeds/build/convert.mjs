@@ -228,11 +228,13 @@ function geoFeature(properties, geometry) {
   return {type: 'Feature', properties, geometry: normalise(geometry)}
 }
 
-// Rounds coordinates, drops repeated vertices and winds rings the RFC 7946 way (exterior
-// counter-clockwise, holes clockwise); TopoJSON follows d3's spherical convention, the reverse.
+// Cuts polygons at the antimeridian, rounds coordinates, drops repeated vertices and winds rings the
+// RFC 7946 way (exterior counter-clockwise, holes clockwise); TopoJSON follows d3's spherical
+// convention, the reverse.
 function normalise(geometry) {
   const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates
   const cleaned = polygons
+    .flatMap(cutAtAntimeridian)
     .map((rings) =>
       rings.map((ring, i) => wind(dedupe(ring.map(roundPoint)), i === 0)).filter((ring) => ring.length >= 4)
     )
@@ -242,7 +244,64 @@ function normalise(geometry) {
     : {type: 'MultiPolygon', coordinates: cleaned}
 }
 
+// world-atlas stitches polygons across the antimeridian (a ring jumps from 179.9° to -179.9°), which
+// is right on the sphere and a self-intersecting band across the whole map in the plane. RFC 7946
+// §3.1.9 asks for such polygons to be cut. In the 50m data (Antarctica left out) each such ring
+// crosses exactly twice: it splits into one ring on either side, each closed along the meridian, and
+// each hole (none crosses) goes with the side that holds it. Anything else fails loudly.
+function cutAtAntimeridian(rings) {
+  const crosses = (a, b) => Math.abs(b[0] - a[0]) > 180
+  const ring = rings[0]
+  const at = []
+  for (let i = 0; i + 1 < ring.length; i++) if (crosses(ring[i], ring[i + 1])) at.push(i)
+  for (const hole of rings.slice(1)) {
+    if (hole.some((p, i) => i > 0 && crosses(hole[i - 1], p))) throw new Error('a hole crosses the antimeridian')
+  }
+  if (at.length === 0) return [rings]
+  if (at.length !== 2) throw new Error(`a ring crosses the antimeridian ${at.length} times`)
+  const open = ring.slice(0, -1)
+  const n = open.length
+  const [first, second] = at
+  const meridian = (i) => {
+    const p = open[i]
+    const q = open[(i + 1) % n]
+    const side = p[0] >= 0 ? 180 : -180
+    const qx = q[0] + 2 * side
+    // An edge from 180° to -180° runs along the meridian itself: cut it at its start.
+    const lat = qx === p[0] ? p[1] : p[1] + ((side - p[0]) / (qx - p[0])) * (q[1] - p[1])
+    return {end: [side, lat], start: [-side, lat]}
+  }
+  const chain = (from, to) => {
+    const points = []
+    for (let i = (from + 1) % n; ; i = (i + 1) % n) {
+      points.push(open[i])
+      if (i === to) break
+    }
+    return points
+  }
+  const cut1 = meridian(first)
+  const cut2 = meridian(second)
+  const side1 = [cut1.start, ...chain(first, second), cut2.end]
+  const side2 = [cut2.start, ...chain(second, first), cut1.end]
+  return [side1, side2].map((side) => {
+    const shell = [...side, side[0]]
+    return [shell, ...rings.slice(1).filter((hole) => insideRing(hole[0], shell))]
+  })
+}
+
+// Even-odd ray casting; enough for a hole's vertex, which never lies on its shell.
+function insideRing([x, y], ring) {
+  let inside = false
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i]
+    const [xj, yj] = ring[j]
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside
+  }
+  return inside
+}
+
 function roundPoint([x, y]) {
+  if (!Number.isFinite(x) || !Number.isFinite(y)) throw new Error(`not a coordinate: ${x}, ${y}`)
   const f = 10 ** DECIMALS
   return [Math.round(x * f) / f, Math.round(y * f) / f]
 }

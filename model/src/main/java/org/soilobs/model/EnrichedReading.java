@@ -1,5 +1,6 @@
 package org.soilobs.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
 import java.util.Objects;
 
@@ -25,6 +26,7 @@ public record EnrichedReading(Reading reading, Placement placement, double areaH
         }
     }
 
+    @JsonIgnore
     public boolean isGood() {
         return flags.equals(List.of(GOOD));
     }

@@ -85,6 +85,16 @@ class ModelTest {
         assertThat(new EnrichedReading(reading(Quantity.VWC, 0.7), placement, 3, List.of("C02")).isGood()).isFalse();
     }
 
+    @Test
+    void enrichedReadingSurvivesAJsonRoundTrip() throws Exception {
+        EnrichedReading enriched = new EnrichedReading(reading(Quantity.VWC, 0.2), new Placement("FRA", "155", "150"), 3,
+                List.of("G"));
+
+        String json = Json.mapper().writeValueAsString(enriched);
+
+        assertThat(Json.mapper().readValue(json, EnrichedReading.class)).isEqualTo(enriched);
+    }
+
     private static Reading reading(Quantity quantity, double value) {
         return new Reading("gw-1", 1, "s-1", "f-1", quantity, T, value, 0, 10, T.plusSeconds(2));
     }

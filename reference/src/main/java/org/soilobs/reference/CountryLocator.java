@@ -32,7 +32,6 @@ public final class CountryLocator {
         List<Country> sorted = new ArrayList<>(countries);
         sorted.sort(Comparator.comparing(Country::iso3));
         for (Country country : sorted) {
-            // Each prepared geometry must be built here, not lazily in the query, to keep queries read-only.
             PreparedGeometry prepared = PreparedGeometryFactory.prepare(country.geometry());
             index.insert(country.geometry().getEnvelopeInternal(), new Entry(country, prepared));
         }

@@ -1,0 +1,170 @@
+package org.soilobs.api;
+
+import io.javalin.Javalin;
+import io.javalin.http.Header;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.soilobs.api.areas.AreaRoutes;
+import org.soilobs.api.layers.LayerRoutes;
+import org.soilobs.api.ops.HealthRoutes;
+import org.soilobs.api.ops.HttpMetrics;
+import org.soilobs.api.ops.JvmMeters;
+import org.soilobs.api.ops.MetricsRoutes;
+import org.soilobs.api.problem.ProblemResponses;
+import org.soilobs.api.series.SeriesRoutes;
+import org.soilobs.api.store.DbLayerVersions;
+import org.soilobs.model.Json;
+import org.soilobs.reference.ReferenceData;
+
+/**
+ * The running observatory API: the HTTP routes under {@code /api/v1}, {@code /health}, {@code /metrics}
+ * and the map page at {@code /}. Stateless: every instance answers the same from the same database,
+ * entity tags included. Closing it stops the server; the data source stays the caller's.
+ */
+public final class ObservatoryApi implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ObservatoryApi.class);
+    private static final long STOP_TIMEOUT_MS = 5_000;
+
+    private final Javalin app;
+    private final String baseUrl;
+    private final List<AutoCloseable> owned;
+
+    private ObservatoryApi(Javalin app, String baseUrl, List<AutoCloseable> owned) {
+        this.app = app;
+        this.baseUrl = baseUrl;
+        this.owned = owned;
+    }
+
+    /** Starts the API with its own Prometheus registry, JVM meters included. */
+    public static ObservatoryApi start(ApiConfig config, DataSource dataSource, ReferenceData reference) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        JvmMeters jvm = JvmMeters.bindTo(registry);
+        try {
+            return start(config, dataSource, reference, registry, Clock.systemUTC(), List.of(jvm, registry::close));
+        } catch (RuntimeException e) {
+            jvm.close();
+            registry.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts the API on a registry the caller owns, e.g. one shared by every component of one JVM; the
+     * caller binds JVM meters to it. {@code clock} decides what "now" is for default time ranges.
+     */
+    public static ObservatoryApi start(ApiConfig config, DataSource dataSource, ReferenceData reference,
+            PrometheusMeterRegistry registry, Clock clock) {
+        return start(config, dataSource, reference, registry, clock, List.of());
+    }
+
+    private static ObservatoryApi start(ApiConfig config, DataSource dataSource, ReferenceData reference,
+            PrometheusMeterRegistry registry, Clock clock, List<AutoCloseable> ownedByCaller) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(dataSource, "dataSource");
+        Objects.requireNonNull(reference, "reference");
+        List<AutoCloseable> owned = new ArrayList<>();
+        HealthRoutes health = new HealthRoutes(dataSource);
+        owned.add(health);
+        owned.addAll(ownedByCaller);
+
+        LayerRoutes layers = new LayerRoutes(reference, dataSource, new DbLayerVersions(dataSource));
+        SeriesRoutes series = new SeriesRoutes(reference, dataSource, clock);
+        AreaRoutes areas = new AreaRoutes(reference, dataSource);
+        MetricsRoutes metrics = new MetricsRoutes(registry);
+        HttpMetrics httpMetrics = new HttpMetrics(registry,
+                Set.of(LayerRoutes.PATH, SeriesRoutes.PATH, AreaRoutes.PATH, HealthRoutes.PATH, MetricsRoutes.PATH));
+
+        Javalin app = Javalin.create(javalin -> {
+            javalin.showJavalinBanner = false;
+            javalin.startupWatcherEnabled = false;
+            javalin.http.prefer405over404 = true;
+            javalin.jsonMapper(new JavalinJackson(Json.mapper(), false));
+            javalin.staticFiles.add(files -> {
+                files.hostedPath = "/";
+                files.directory = "/public";
+                files.location = Location.CLASSPATH;
+                files.headers = Map.of(
+                        Header.CACHE_CONTROL, "no-cache",
+                        Header.X_CONTENT_TYPE_OPTIONS, "nosniff",
+                        "Content-Security-Policy",
+                        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                                + "frame-ancestors 'none'");
+            });
+            if (!config.corsOrigins().isEmpty()) {
+                javalin.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
+                    if (config.anyOrigin()) {
+                        rule.anyHost();
+                    } else {
+                        List<String> origins = config.corsOrigins();
+                        rule.allowHost(origins.get(0), origins.subList(1, origins.size()).toArray(String[]::new));
+                    }
+                    rule.exposeHeader(Header.ETAG);
+                }));
+            }
+            javalin.requestLogger.http(httpMetrics::record);
+            javalin.jetty.modifyServer(server -> server.setStopTimeout(STOP_TIMEOUT_MS));
+            javalin.router.mount(router -> {
+                ProblemResponses.register(router);
+                router.before(ctx -> ctx.header(Header.X_CONTENT_TYPE_OPTIONS, "nosniff"));
+                router.get(LayerRoutes.PATH, layers::get);
+                router.get(SeriesRoutes.PATH, series::get);
+                router.get(AreaRoutes.PATH, areas::get);
+                router.get(HealthRoutes.PATH, health::get);
+                router.get(MetricsRoutes.PATH, metrics::get);
+            });
+        });
+        try {
+            app.start(config.host(), config.port());
+        } catch (RuntimeException e) {
+            closeAll(owned);
+            throw e;
+        }
+        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        if (host.equals("0.0.0.0") || host.equals("[::]")) {
+            host = "127.0.0.1";
+        }
+        String baseUrl = "http://" + host + ":" + app.port();
+        LOG.info("Observatory API listening on {}:{} — map at {}/", config.host(), app.port(), baseUrl);
+        return new ObservatoryApi(app, baseUrl, owned);
+    }
+
+    /** The port the server listens on; the one picked when the configuration asked for 0. */
+    public int port() {
+        return app.port();
+    }
+
+    /** A URL that reaches the server from this machine, without a trailing slash. */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    /** Stops accepting requests, lets those under way finish (for a few seconds at most), then stops. */
+    @Override
+    public void close() {
+        app.stop();
+        closeAll(owned);
+        LOG.info("Observatory API stopped");
+    }
+
+    private static void closeAll(List<AutoCloseable> closeables) {
+        for (AutoCloseable closeable : closeables) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.warn("Could not release {} cleanly", closeable, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,450 @@
+/*
+ * The observatory's live map: a choropleth of the latest bucket of each area, drawn from
+ * /api/v1/layers/{level}. No tiles and no CDN: boundaries come with the layer, Leaflet from the
+ * API's own classpath. Every 10 s the layer is asked for again with If-None-Match, so an unchanged
+ * layer costs a 304 and no redraw.
+ */
+(function () {
+  'use strict';
+
+  var REFRESH_MS = 10000;
+  var NO_DATA = '#cfd4d8';
+
+  // ColorBrewer sequential schemes (7 classes) and viridis: all readable with colour-vision deficiencies.
+  var QUANTITIES = {
+    soc: { label: 'Soil organic carbon', unit: 'g/kg', digits: 1,
+      colours: ['#ffffd4', '#fee391', '#fec44f', '#fe9929', '#ec7014', '#cc4c02', '#8c2d04'] },
+    vwc: { label: 'Volumetric water content', unit: 'm³/m³', digits: 3,
+      colours: ['#ffffcc', '#c7e9b4', '#7fcdbb', '#41b6c4', '#1d91c0', '#225ea8', '#0c2c84'] },
+    soil_temperature: { label: 'Soil temperature', unit: '°C', digits: 1,
+      colours: ['#ffffb2', '#fed976', '#feb24c', '#fd8d3c', '#fc4e2a', '#e31a1c', '#b10026'] },
+    ec: { label: 'Electrical conductivity', unit: 'dS/m', digits: 2,
+      colours: ['#f1eef6', '#d0d1e6', '#a6bddb', '#74a9cf', '#3690c0', '#0570b0', '#034e7b'] },
+    ph: { label: 'Soil pH', unit: 'pH', digits: 2,
+      colours: ['#440154', '#443983', '#31688e', '#21918c', '#35b779', '#90d743', '#fde725'] }
+  };
+
+  var LEVELS = {
+    country: { plural: 'countries', valueNote: 'area-weighted mean of fields' },
+    subregion: { plural: 'sub-regions', valueNote: 'area-weighted mean of fields' },
+    region: { plural: 'regions', valueNote: 'area-weighted mean of fields' },
+    field: { plural: 'fields', valueNote: 'mean of good readings' }
+  };
+
+  var FLAG_LABELS = {
+    G: 'good',
+    C01: 'below physical range',
+    C02: 'above physical range',
+    C03: 'above saturation',
+    D01: 'soil frozen',
+    D06: 'spike',
+    D07: 'drop',
+    D08: 'jump',
+    D09: 'low plateau',
+    D10: 'saturated plateau'
+  };
+
+  var controls = {
+    quantity: document.getElementById('quantity'),
+    level: document.getElementById('level'),
+    resolution: document.getElementById('resolution')
+  };
+  var statusEl = document.getElementById('status');
+
+  var renderer = L.canvas({ padding: 0.5 });
+  var map = L.map('map', {
+    preferCanvas: true,
+    renderer: renderer,
+    minZoom: 2,
+    maxZoom: 10,
+    worldCopyJump: false,
+    maxBounds: [[-85, -220], [85, 220]],
+    zoomSnap: 0.5
+  }).setView([25, 10], 2.5);
+  map.attributionControl.setPrefix(false);
+  map.attributionControl.addAttribution('Boundaries: Natural Earth · Hierarchy: UN M49');
+
+  var state = {
+    key: null,          // level|quantity|resolution of what is drawn
+    etag: null,
+    layer: null,        // the drawn L.GeoJSON
+    byId: {},           // feature id -> Leaflet layer
+    base: null,         // country outlines under the field markers
+    scale: null,
+    updatedAt: null,
+    summary: '',
+    timer: null,
+    inFlight: null
+  };
+
+  var legend = L.control({ position: 'bottomright' });
+  legend.onAdd = function () {
+    this.div = L.DomUtil.create('div', 'legend');
+    L.DomEvent.disableClickPropagation(this.div);
+    return this.div;
+  };
+  legend.addTo(map);
+
+  readHash();
+  Object.keys(controls).forEach(function (name) {
+    controls[name].addEventListener('change', function () {
+      writeHash();
+      refresh(true);
+    });
+  });
+  refresh(true);
+
+  // ---- fetching ---------------------------------------------------------------------------------
+
+  function selection() {
+    return {
+      quantity: controls.quantity.value,
+      level: controls.level.value,
+      resolution: controls.resolution.value
+    };
+  }
+
+  function layerUrl(s) {
+    return 'api/v1/layers/' + encodeURIComponent(s.level) + '?quantity=' + encodeURIComponent(s.quantity) +
+      '&resolution=' + encodeURIComponent(s.resolution);
+  }
+
+  function refresh(reset) {
+    clearTimeout(state.timer);
+    if (state.inFlight) {
+      state.inFlight.abort();
+    }
+    var s = selection();
+    var key = s.level + '|' + s.quantity + '|' + s.resolution;
+    if (reset && key !== state.key) {
+      state.etag = null;
+    }
+    var headers = {};
+    if (state.etag && key === state.key) {
+      headers['If-None-Match'] = state.etag;
+    }
+    var abort = new AbortController();
+    state.inFlight = abort;
+    // no-store: the browser neither adds its own validators nor turns our 304 into a cached 200.
+    fetch(layerUrl(s), { headers: headers, cache: 'no-store', signal: abort.signal })
+      .then(function (response) {
+        if (response.status === 304) {
+          return null;
+        }
+        if (!response.ok) {
+          return problemText(response).then(function (text) {
+            throw new Error(text);
+          });
+        }
+        state.etag = response.headers.get('ETag');
+        return response.json();
+      })
+      .then(function (collection) {
+        if (collection) {
+          draw(key, s, collection);
+          state.updatedAt = new Date();
+        }
+        showStatus(false);
+        if (s.level === 'field') {
+          ensureBase(s);
+        }
+      })
+      .catch(function (error) {
+        if (error.name === 'AbortError') {
+          return;
+        }
+        showStatus(true, error.message);
+      })
+      .then(function () {
+        if (state.inFlight === abort) {
+          state.inFlight = null;
+          state.timer = setTimeout(function () { refresh(false); }, REFRESH_MS);
+        }
+      });
+  }
+
+  function problemText(response) {
+    return response.json().then(function (problem) {
+      return 'HTTP ' + response.status + ': ' + (problem.detail || problem.title || response.statusText);
+    }, function () {
+      return 'HTTP ' + response.status + ' ' + response.statusText;
+    });
+  }
+
+  // Country outlines beneath the field markers, fetched once: their shapes do not change.
+  function ensureBase(s) {
+    if (state.base) {
+      if (!map.hasLayer(state.base)) {
+        state.base.addTo(map).bringToBack();
+      }
+      return;
+    }
+    fetch('api/v1/layers/country?quantity=' + encodeURIComponent(s.quantity), { cache: 'no-store' })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (collection) {
+        if (!collection || state.base) {
+          return;
+        }
+        state.base = L.geoJSON(collection, {
+          renderer: renderer,
+          interactive: false,
+          style: { color: '#ffffff', weight: 0.6, fillColor: '#d9dee2', fillOpacity: 1 }
+        });
+        if (selection().level === 'field') {
+          state.base.addTo(map).bringToBack();
+        }
+      })
+      .catch(function () { /* the markers are still drawn; the outlines come with the next try */ });
+  }
+
+  // ---- drawing ----------------------------------------------------------------------------------
+
+  function draw(key, s, collection) {
+    var features = collection.features || [];
+    var values = features
+      .map(function (f) { return f.properties.value; })
+      .filter(function (v) { return typeof v === 'number' && isFinite(v); });
+    state.scale = classes(values, QUANTITIES[s.quantity]);
+    var withData = values.length;
+
+    if (s.level !== 'field' && state.base && map.hasLayer(state.base)) {
+      map.removeLayer(state.base);
+    }
+
+    var sameAreas = key === state.key && state.layer &&
+      features.length === Object.keys(state.byId).length &&
+      features.every(function (f) { return state.byId[f.id]; });
+    if (sameAreas) {
+      // Same layer, newer numbers: restyle in place so that an open popup stays open.
+      features.forEach(function (feature) {
+        var layer = state.byId[feature.id];
+        if (layer) {
+          layer.feature = feature;
+          layer.setStyle(style(feature));
+          layer.setTooltipContent(tooltip(feature));
+          if (layer.isPopupOpen()) {
+            layer.setPopupContent(popup(feature));
+          }
+        }
+      });
+    } else {
+      if (state.layer) {
+        map.removeLayer(state.layer);
+      }
+      state.byId = {};
+      state.layer = L.geoJSON(collection, {
+        renderer: renderer,
+        style: style,
+        pointToLayer: function (feature, latlng) {
+          return L.circleMarker(latlng, { renderer: renderer, radius: 6 });
+        },
+        onEachFeature: function (feature, layer) {
+          state.byId[feature.id] = layer;
+          layer.bindTooltip(tooltip(feature), { sticky: true, className: 'area-tip', direction: 'top' });
+          layer.bindPopup(function (l) { return popup(l.feature); }, { maxWidth: 320 });
+          layer.on('mouseover', function () {
+            layer.setStyle({ weight: 2.2, color: '#1f2a33' });
+            if (layer.bringToFront) {
+              layer.bringToFront();
+            }
+          });
+          layer.on('mouseout', function () { layer.setStyle(style(layer.feature)); });
+        }
+      }).addTo(map);
+      state.key = key;
+    }
+    renderLegend(s);
+    var newest = features
+      .map(function (f) { return f.properties.bucket; })
+      .filter(Boolean)
+      .sort()
+      .pop();
+    state.summary = withData + ' of ' + features.length + ' ' + LEVELS[s.level].plural + ' with data' +
+      (newest ? ' · newest bucket ' + formatBucket(newest, s.resolution) : '');
+  }
+
+  function style(feature) {
+    var value = feature.properties.value;
+    var hasValue = typeof value === 'number' && isFinite(value);
+    var fill = hasValue ? colourOf(value) : NO_DATA;
+    if (feature.geometry && feature.geometry.type === 'Point') {
+      return { color: hasValue ? '#263238' : '#8a949b', weight: 1, fillColor: fill, fillOpacity: 0.95, radius: 6 };
+    }
+    return { color: '#ffffff', weight: 0.7, fillColor: fill, fillOpacity: hasValue ? 0.92 : 0.75 };
+  }
+
+  // Seven equal-interval classes over the values on the map now.
+  function classes(values, quantity) {
+    if (values.length === 0) {
+      return null;
+    }
+    var min = Math.min.apply(null, values);
+    var max = Math.max.apply(null, values);
+    var n = quantity.colours.length;
+    if (max === min) {
+      return { min: min, max: max, step: 0, colours: quantity.colours, digits: quantity.digits };
+    }
+    return { min: min, max: max, step: (max - min) / n, colours: quantity.colours, digits: quantity.digits };
+  }
+
+  function colourOf(value) {
+    var scale = state.scale;
+    if (!scale) {
+      return NO_DATA;
+    }
+    if (scale.step === 0) {
+      return scale.colours[Math.floor(scale.colours.length / 2)];
+    }
+    var index = Math.floor((value - scale.min) / scale.step);
+    index = Math.max(0, Math.min(scale.colours.length - 1, index));
+    return scale.colours[index];
+  }
+
+  function renderLegend(s) {
+    var quantity = QUANTITIES[s.quantity];
+    var div = legend.div;
+    div.textContent = '';
+    var title = el('h2', null, quantity.label + ' (' + quantity.unit + ')');
+    div.appendChild(title);
+    var scale = state.scale;
+    if (scale) {
+      if (scale.step === 0) {
+        div.appendChild(legendRow(scale.colours[Math.floor(scale.colours.length / 2)], fmt(scale.min, scale.digits)));
+      } else {
+        for (var i = scale.colours.length - 1; i >= 0; i--) {
+          var lower = scale.min + i * scale.step;
+          var upper = i === scale.colours.length - 1 ? scale.max : lower + scale.step;
+          div.appendChild(legendRow(scale.colours[i], fmt(lower, scale.digits) + ' – ' + fmt(upper, scale.digits)));
+        }
+      }
+    }
+    div.appendChild(legendRow(NO_DATA, 'no data'));
+    div.appendChild(el('div', 'note', LEVELS[s.level].valueNote + ', latest ' +
+      (s.resolution === 'P1D' ? 'daily' : 'hourly') + ' bucket; classes span the values shown'));
+  }
+
+  function legendRow(colour, text) {
+    var row = el('div', 'row');
+    var swatch = el('span', 'swatch');
+    swatch.style.background = colour;
+    row.appendChild(swatch);
+    row.appendChild(el('span', null, text));
+    return row;
+  }
+
+  function tooltip(feature) {
+    var p = feature.properties;
+    var quantity = QUANTITIES[p.quantity];
+    var text = p.name + ': ' + (typeof p.value === 'number' ? fmt(p.value, quantity.digits) + ' ' + quantity.unit : 'no data');
+    var span = document.createElement('span');
+    span.textContent = text;
+    return span;
+  }
+
+  function popup(feature) {
+    var p = feature.properties;
+    var quantity = QUANTITIES[p.quantity];
+    var root = el('div', 'popup');
+    root.appendChild(el('h3', null, p.name + (p.code !== p.name ? ' (' + p.code + ')' : '')));
+    if (typeof p.value !== 'number') {
+      root.appendChild(el('p', 'nodata', 'No ' + quantity.label.toLowerCase() + ' data yet.'));
+      return root;
+    }
+    root.appendChild(el('div', 'headline', fmt(p.value, quantity.digits) + ' ' + quantity.unit));
+    var table = el('table');
+    addRow(table, 'Bucket', formatBucket(p.bucket, p.resolution));
+    addRow(table, 'Good readings', String(p.count));
+    if (typeof p.mean === 'number' && p.level !== 'field') {
+      addRow(table, 'Plain mean', fmt(p.mean, quantity.digits) + ' ' + quantity.unit);
+    }
+    if (typeof p.min === 'number') {
+      addRow(table, 'Range', fmt(p.min, quantity.digits) + ' – ' + fmt(p.max, quantity.digits) + ' ' + quantity.unit);
+    }
+    if (p.level !== 'field') {
+      addRow(table, 'Contributing', p.members + ' ' + (p.level === 'country' ? 'field' : 'area') +
+        (p.members === 1 ? '' : 's') + ', ' + fmt(p.area_ha, 1) + ' ha');
+    } else if (p.country) {
+      addRow(table, 'Country', p.country);
+    }
+    var flags = el('ul', 'flags');
+    Object.keys(p.flags || {}).forEach(function (code) {
+      var label = FLAG_LABELS[code] ? code + ' ' + FLAG_LABELS[code] : code;
+      flags.appendChild(el('li', null, label + ': ' + p.flags[code]));
+    });
+    addRow(table, 'QC (' + p.flagged + ' readings)', flags);
+    root.appendChild(table);
+    return root;
+  }
+
+  function addRow(table, label, content) {
+    var tr = el('tr');
+    tr.appendChild(el('th', null, label));
+    var td = el('td');
+    if (typeof content === 'string') {
+      td.textContent = content;
+    } else {
+      td.appendChild(content);
+    }
+    tr.appendChild(td);
+    table.appendChild(tr);
+  }
+
+  // ---- status, formatting, URL ------------------------------------------------------------------
+
+  function showStatus(failed, message) {
+    var now = new Date();
+    statusEl.textContent = '';
+    statusEl.className = failed ? 'status error' : 'status';
+    statusEl.appendChild(el('span', 'dot'));
+    var text;
+    if (failed) {
+      text = 'Cannot refresh (' + message + ') · retrying every ' + REFRESH_MS / 1000 + ' s';
+      if (state.updatedAt) {
+        text += ' · showing data from ' + clock(state.updatedAt);
+      }
+    } else {
+      text = 'Updated ' + clock(state.updatedAt || now) + ' · ' + state.summary + ' · checked ' + clock(now);
+    }
+    statusEl.appendChild(document.createTextNode(text));
+  }
+
+  function formatBucket(iso, resolution) {
+    var d = new Date(iso);
+    var day = d.toISOString().slice(0, 10);
+    return resolution === 'P1D' ? day + ' (UTC day)' : day + ' ' + d.toISOString().slice(11, 16) + ' UTC';
+  }
+
+  function clock(date) {
+    return date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+  }
+
+  function fmt(value, digits) {
+    return Number(value).toLocaleString(undefined, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) {
+      node.className = className;
+    }
+    if (text !== undefined) {
+      node.textContent = text;
+    }
+    return node;
+  }
+
+  function readHash() {
+    var params = new URLSearchParams(location.hash.slice(1));
+    Object.keys(controls).forEach(function (name) {
+      var value = params.get(name);
+      if (value && Array.prototype.some.call(controls[name].options, function (o) { return o.value === value; })) {
+        controls[name].value = value;
+      }
+    });
+  }
+
+  function writeHash() {
+    var s = selection();
+    history.replaceState(null, '', '#level=' + s.level + '&quantity=' + s.quantity + '&resolution=' + s.resolution);
+  }
+})();

@@ -1,0 +1,161 @@
+package org.soilobs.streams;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KGroupedStream;
+import org.apache.kafka.streams.kstream.KGroupedTable;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.soilobs.model.Aggregate;
+import org.soilobs.model.AggregateKey;
+import org.soilobs.model.EnrichedReading;
+import org.soilobs.model.Level;
+import org.soilobs.model.Resolution;
+import org.soilobs.model.Topics;
+import org.soilobs.streams.aggregate.AreaState;
+import org.soilobs.streams.aggregate.Contribution;
+import org.soilobs.streams.aggregate.FieldBucket;
+import org.soilobs.streams.aggregate.FieldQuantity;
+import org.soilobs.streams.aggregate.GatedReading;
+import org.soilobs.streams.aggregate.GraceGate;
+import org.soilobs.streams.check.CheckDecoded;
+import org.soilobs.streams.check.Outcome;
+import org.soilobs.streams.check.ReadingTimeExtractor;
+import org.soilobs.streams.check.Rejections;
+import org.soilobs.streams.serde.DecodingSerde;
+import org.soilobs.streams.serde.JsonSerde;
+
+/**
+ * The aggregation job: {@code soil.readings.clean} → per field and quantity, tumbling UTC hour and day
+ * buckets of mergeable {@link org.soilobs.model.Stats} → rolled up field → country → sub-region → region →
+ * world. Every level's aggregates go to {@code soil.aggregates}, keyed by {@link AggregateKey}.
+ *
+ * <p>Each level above the field is a {@code KTable.groupBy(...).aggregate(adder, subtractor)} over the
+ * level below, so a late reading that changes a field's bucket replaces that field's contribution all the
+ * way up instead of being added a second time.
+ */
+public final class AggregateReadings {
+
+    private static final JsonSerde<FieldQuantity> FIELD_QUANTITY = JsonSerde.of(FieldQuantity.class);
+    private static final JsonSerde<EnrichedReading> ENRICHED = JsonSerde.of(EnrichedReading.class);
+    private static final JsonSerde<FieldBucket> FIELD_BUCKET = JsonSerde.of(FieldBucket.class);
+    private static final JsonSerde<AggregateKey> AGGREGATE_KEY = JsonSerde.of(AggregateKey.class);
+    private static final JsonSerde<Contribution> CONTRIBUTION = JsonSerde.of(Contribution.class);
+    private static final JsonSerde<AreaState> AREA_STATE = JsonSerde.of(AreaState.class);
+    private static final JsonSerde<Aggregate> AGGREGATE = JsonSerde.of(Aggregate.class);
+
+    private AggregateReadings() {
+    }
+
+    /** @param grace how long after a bucket ends a late reading may still change it */
+    public static Topology build(Duration grace) {
+        StreamsBuilder builder = new StreamsBuilder();
+
+        KStream<String, Outcome<EnrichedReading>> checked = builder
+                .stream(Topics.READINGS_CLEAN, Consumed.with(Serdes.String(), DecodingSerde.of(EnrichedReading.class))
+                        .withTimestampExtractor(new ReadingTimeExtractor())
+                        .withName("clean-source"))
+                .processValues(() -> new CheckDecoded<>(EnrichedReading::reading), Named.as("decode-check"));
+
+        // The gate must see records in the order the windows do, so it sits behind the same repartition.
+        KStream<FieldQuantity, GatedReading> gated = Rejections.routeRejected(checked, "decode")
+                .selectKey((sensor, enriched) -> new FieldQuantity(enriched.reading().field(), enriched.reading().quantity()),
+                        Named.as("key-by-field-quantity"))
+                .repartition(Repartitioned.with(FIELD_QUANTITY, ENRICHED).withName("by-field-quantity"))
+                .processValues(GraceGate.supplier(grace), Named.as("grace-gate"));
+
+        // Late readings end here, counted by the gate; routing them to a topic of their own is one more
+        // branch on `gated`.
+        KGroupedStream<FieldQuantity, EnrichedReading> byFieldQuantity = gated
+                .filterNot((key, gatedReading) -> gatedReading.late(), Named.as("on-time"))
+                .mapValues(GatedReading::reading, Named.as("on-time-reading"))
+                .groupByKey(Grouped.with(FIELD_QUANTITY, ENRICHED));
+
+        for (Resolution resolution : Resolution.values()) {
+            aggregate(byFieldQuantity, resolution, grace);
+        }
+        return builder.build();
+    }
+
+    private static void aggregate(KGroupedStream<FieldQuantity, EnrichedReading> byFieldQuantity,
+                                  Resolution resolution, Duration grace) {
+        String suffix = "-" + resolution.name().toLowerCase(Locale.ROOT);
+
+        KTable<Windowed<FieldQuantity>, FieldBucket> fields = byFieldQuantity
+                .windowedBy(TimeWindows.ofSizeAndGrace(resolution.duration(), grace))
+                .aggregate(FieldBucket::empty, (key, enriched, bucket) -> bucket.add(enriched),
+                        Named.as("field" + suffix),
+                        Materialized.<FieldQuantity, FieldBucket, WindowStore<Bytes, byte[]>>as("field" + suffix)
+                                .withKeySerde(FIELD_QUANTITY)
+                                .withValueSerde(FIELD_BUCKET));
+
+        fields.toStream(Named.as("field" + suffix + "-changes"))
+                .filter((window, bucket) -> bucket != null && !bucket.isEmpty(), Named.as("field" + suffix + "-filled"))
+                .map((window, bucket) -> {
+                    AggregateKey key = fieldKey(window, resolution);
+                    return KeyValue.pair(key, bucket.toAggregate(key));
+                }, Named.as("field" + suffix + "-aggregate"))
+                .to(Topics.AGGREGATES, toAggregates("field" + suffix + "-to-aggregates"));
+
+        KTable<AggregateKey, AreaState> level = rollUp(fields.groupBy(
+                (window, bucket) -> bucket.isEmpty() ? null : KeyValue.pair(
+                        fieldKey(window, resolution).withArea(Level.COUNTRY, bucket.placement().codeAt(Level.COUNTRY)),
+                        new Contribution(window.key().field(), bucket.placement(), bucket.weighted())),
+                Grouped.with("country" + suffix, AGGREGATE_KEY, CONTRIBUTION)), "country" + suffix);
+
+        for (Level parent : List.of(Level.SUBREGION, Level.REGION, Level.WORLD)) {
+            String name = parent.id() + suffix;
+            level = rollUp(level.groupBy(
+                    (key, state) -> state.isEmpty() ? null : KeyValue.pair(
+                            key.withArea(parent, state.placement().codeAt(parent)),
+                            new Contribution(key.area(), state.placement(), state.merged())),
+                    Grouped.with(name, AGGREGATE_KEY, CONTRIBUTION)), name);
+        }
+    }
+
+    /**
+     * Adder and subtractor work on the child's entry, so an update (subtract old, add new) replaces it, and
+     * a child that moved to another parent leaves this one.
+     */
+    private static KTable<AggregateKey, AreaState> rollUp(
+            KGroupedTable<AggregateKey, Contribution> contributions, String name) {
+        KTable<AggregateKey, AreaState> areas = contributions.aggregate(
+                AreaState::empty,
+                (key, contribution, state) -> state.with(contribution),
+                (key, contribution, state) -> state.without(contribution),
+                Named.as(name),
+                Materialized.<AggregateKey, AreaState, KeyValueStore<Bytes, byte[]>>as(name)
+                        .withKeySerde(AGGREGATE_KEY)
+                        .withValueSerde(AREA_STATE));
+        areas.toStream(Named.as(name + "-changes"))
+                .mapValues((key, state) -> state == null ? null : state.toAggregate(key), Named.as(name + "-aggregate"))
+                .to(Topics.AGGREGATES, toAggregates(name + "-to-aggregates"));
+        return areas;
+    }
+
+    private static Produced<AggregateKey, Aggregate> toAggregates(String name) {
+        return Produced.with(AGGREGATE_KEY, AGGREGATE).withName(name);
+    }
+
+    private static AggregateKey fieldKey(Windowed<FieldQuantity> window, Resolution resolution) {
+        return new AggregateKey(Level.FIELD, window.key().field(), window.key().quantity(), resolution,
+                Instant.ofEpochMilli(window.window().start()));
+    }
+}
