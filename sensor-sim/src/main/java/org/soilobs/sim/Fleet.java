@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.Envelope;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.GeometryFactory;
@@ -209,7 +210,7 @@ public final class Fleet {
 
         boolean covers(double lon, double lat) {
             return polygon.covers(polygon.getGeometry().getFactory().createPoint(
-                    new org.locationtech.jts.geom.Coordinate(lon, lat)));
+                    new Coordinate(lon, lat)));
         }
     }
 }

@@ -118,7 +118,7 @@ public final class AggregateReadings {
                 (window, bucket) -> bucket.isEmpty() ? null : KeyValue.pair(
                         fieldKey(window, resolution).withArea(Level.COUNTRY, bucket.placement().codeAt(Level.COUNTRY)),
                         new Contribution(window.key().field(), bucket.placement(), bucket.weighted())),
-                Grouped.with("country" + suffix, AGGREGATE_KEY, CONTRIBUTION)), "country" + suffix);
+                Grouped.with("to-country" + suffix, AGGREGATE_KEY, CONTRIBUTION)), "country" + suffix);
 
         for (Level parent : List.of(Level.SUBREGION, Level.REGION, Level.WORLD)) {
             String name = parent.id() + suffix;
@@ -126,7 +126,7 @@ public final class AggregateReadings {
                     (key, state) -> state.isEmpty() ? null : KeyValue.pair(
                             key.withArea(parent, state.placement().codeAt(parent)),
                             new Contribution(key.area(), state.placement(), state.merged())),
-                    Grouped.with(name, AGGREGATE_KEY, CONTRIBUTION)), name);
+                    Grouped.with("to-" + name, AGGREGATE_KEY, CONTRIBUTION)), name);
         }
     }
 

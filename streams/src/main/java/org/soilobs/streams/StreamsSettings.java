@@ -100,6 +100,8 @@ public record StreamsSettings(
         properties.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
                 String.valueOf(TopicBootstrap.minInSyncReplicas(replication)));
         properties.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, CACHE_MAX_BYTES);
+        // Opts in to what becomes the default in Streams 5.0 (named by string: the constant is deprecated).
+        properties.put("processing.exception.handler.global.enabled", true);
         return properties;
     }
 

@@ -128,12 +128,21 @@ public final class CanonicalDecoder implements PayloadDecoder {
 
         List<Reading> accepted = new ArrayList<>(readings.size());
         List<Rejection> rejected = new ArrayList<>();
+        List<byte[]> originals = null;
         for (int index = 0; index < readings.size(); index++) {
             JsonNode node = readings.get(index);
             try {
                 accepted.add(reading(node, gateway, seq, message.receivedAt()));
             } catch (Invalid invalid) {
-                rejected.add(Rejections.ofReading(message, index, node, invalid.reason, invalid.getMessage()));
+                if (originals == null) {
+                    originals = ArraySlices.of(message.payload(), "readings")
+                            .filter(slices -> slices.size() == readings.size())
+                            .orElse(List.of());
+                }
+                rejected.add(originals.isEmpty()
+                        ? Rejections.ofReading(message, index, node, invalid.reason, invalid.getMessage())
+                        : Rejections.ofReading(message, index, originals.get(index), invalid.reason,
+                                invalid.getMessage()));
             }
         }
         return new DecodeResult(accepted, rejected);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 import org.soilobs.model.Json;
 import org.slf4j.Logger;
@@ -62,7 +63,7 @@ public final class PayloadDecoding {
             }
         }
         return DecodeResult.rejected(Rejections.ofMessage(message, RejectReason.UNSUPPORTED_FORMAT,
-                "a JSON " + root.getNodeType().name().toLowerCase(java.util.Locale.ROOT)
+                "a JSON " + root.getNodeType().name().toLowerCase(Locale.ROOT)
                         + " in none of the formats " + formats()));
     }
 

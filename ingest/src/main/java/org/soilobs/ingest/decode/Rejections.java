@@ -43,13 +43,19 @@ public final class Rejections {
                 + limit + "; payload_base64 keeps the first " + kept.length + " bytes", kept);
     }
 
-    /** One reading of a batch, with the reading's own JSON as payload. */
+    /** One reading of a batch, with the reading's own JSON (re-serialised from the tree) as payload. */
     public static Rejection ofReading(IncomingMessage message, int index, JsonNode reading, RejectReason reason,
+            String detail) {
+        return ofReading(message, index, bytesOf(reading), reason, detail);
+    }
+
+    /** One reading of a batch, with the reading's original bytes as payload. */
+    public static Rejection ofReading(IncomingMessage message, int index, byte[] reading, RejectReason reason,
             String detail) {
         LOG.debug("Rejected reading {} of message on {} from {}: {} ({})", index, message.topic(), message.source(),
                 reason, detail);
         return new Rejection(reason.code(), detail, message.source(), message.topic(), message.receivedAt(), index,
-                Base64.getEncoder().encodeToString(bytesOf(reading)));
+                Base64.getEncoder().encodeToString(reading));
     }
 
     /** A value from the payload, quoted for a detail message and cut short if long. */

@@ -8,12 +8,14 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -45,6 +47,7 @@ public final class RegistryFollower implements AutoCloseable {
     private final Thread thread;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private volatile boolean running = true;
+    private volatile boolean started;
 
     /** Follows {@link Topics#SENSORS} on {@code bootstrapServers}. */
     public RegistryFollower(String bootstrapServers, String clientId, SensorRegistry registry) {
@@ -76,6 +79,7 @@ public final class RegistryFollower implements AutoCloseable {
     }
 
     public RegistryFollower start() {
+        started = true;
         thread.start();
         return this;
     }
@@ -96,6 +100,10 @@ public final class RegistryFollower implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        if (!started) {
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
+            return;
+        }
         consumer.wakeup();
         try {
             thread.join(Duration.ofSeconds(10).toMillis());
@@ -128,22 +136,38 @@ public final class RegistryFollower implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("Sensor registry follower stopped; the registry is no longer updated", e);
         } finally {
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         }
     }
 
     private List<TopicPartition> awaitPartitions() {
         long attempts = 0;
         while (running) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, METADATA_WAIT);
-            if (infos != null && !infos.isEmpty()) {
-                return infos.stream().map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            String missing;
+            try {
+                List<PartitionInfo> infos = consumer.partitionsFor(topic, METADATA_WAIT);
+                if (infos != null && !infos.isEmpty()) {
+                    return infos.stream().map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+                }
+                missing = "topic " + topic + " does not exist yet";
+            } catch (TimeoutException e) {
+                missing = "no answer from Kafka about " + topic + " (" + e.getMessage() + ")";
+                // partitionsFor may return at once when the cluster is unreachable; do not spin.
+                sleepQuietly(METADATA_WAIT);
             }
             if (attempts++ % 6 == 0) {
-                LOG.warn("Topic {} does not exist yet; the sensor registry waits for it", topic);
+                LOG.warn("The sensor registry is waiting: {}", missing);
             }
         }
         return null;
+    }
+
+    private static void sleepQuietly(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void checkCaughtUp(Map<TopicPartition, Long> ends) {

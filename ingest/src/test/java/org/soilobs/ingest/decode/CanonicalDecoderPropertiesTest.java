@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -210,6 +211,8 @@ class CanonicalDecoderPropertiesTest {
             REMOVE_BATCH_FIELD, ADD_UNKNOWN_FIELD }
 
         void apply(ObjectNode batch) {
+            // Generated values may be shared between samples: copy, or a mutation could make a cycle.
+            JsonNode value = this.value.deepCopy();
             JsonNode readings = batch.get("readings");
             boolean hasReading = readings instanceof ArrayNode array && !array.isEmpty();
             switch (kind) {
@@ -266,7 +269,7 @@ class CanonicalDecoderPropertiesTest {
                     return out;
                 }
                 case TRUNCATE -> {
-                    return java.util.Arrays.copyOf(input, at);
+                    return Arrays.copyOf(input, at);
                 }
                 case OVERWRITE -> {
                     byte[] out = input.clone();

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -106,8 +107,8 @@ class CanonicalDecoderTest {
             assertThat(rejection.source()).isEqualTo("observatory");
             assertThat(rejection.receivedAt()).isEqualTo(RECEIVED);
             assertThat(rejection.detail()).isNotBlank();
-            assertThat(Json.mapper().readTree(Base64.getDecoder().decode(rejection.payloadBase64())))
-                    .isEqualTo(Json.mapper().readTree(badReading));
+            assertThat(new String(Base64.getDecoder().decode(rejection.payloadBase64()), StandardCharsets.UTF_8))
+                    .isEqualTo(badReading);
         });
     }
 
@@ -169,7 +170,7 @@ class CanonicalDecoderTest {
     void rejectsAnOversizedPayloadUnparsedKeepingItsHead() {
         CanonicalDecoder small = new CanonicalDecoder(registry, 2048, CanonicalDecoder.DEFAULT_FUTURE_TOLERANCE);
         String reading = "{\"sensor\":\"s-1\",\"time\":\"2026-11-20T09:40:00Z\",\"quantity\":\"vwc\",\"value\":0.2,\"unit\":\"m3/m3\"}";
-        String payload = batch(java.util.Collections.nCopies(100, reading).toArray(String[]::new));
+        String payload = batch(Collections.nCopies(100, reading).toArray(String[]::new));
 
         DecodeResult result = small.decode(message(payload));
 

@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Times every HTTP request as {@code http.server.requests} (Prometheus:
@@ -14,6 +16,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HttpMetrics {
 
+    private static final Logger LOG = LoggerFactory.getLogger(HttpMetrics.class);
+
     private final MeterRegistry registry;
     private final Set<String> routes;
 
@@ -22,22 +26,28 @@ public final class HttpMetrics {
         this.routes = Set.copyOf(routes);
     }
 
+    /** Runs as the response completes; a failure here must not turn an answered request into a 500. */
     public void record(Context ctx, Float executionTimeMs) {
-        int status = ctx.statusCode();
-        Timer.builder("http.server.requests")
-                .description("HTTP requests answered by the observatory API")
-                .tag("method", ctx.method().name())
-                .tag("uri", uri(ctx, status))
-                .tag("status", Integer.toString(status))
-                .tag("outcome", outcome(status))
-                .register(registry)
-                .record((long) (executionTimeMs * 1_000_000L), TimeUnit.NANOSECONDS);
+        try {
+            int status = ctx.statusCode();
+            Timer.builder("http.server.requests")
+                    .description("HTTP requests answered by the observatory API")
+                    .tag("method", ctx.method().name())
+                    .tag("uri", uri(ctx, status))
+                    .tag("status", Integer.toString(status))
+                    .tag("outcome", outcome(status))
+                    .register(registry)
+                    .record((long) (executionTimeMs * 1_000_000L), TimeUnit.NANOSECONDS);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not time {} {}", ctx.method(), ctx.path(), e);
+        }
     }
 
     private String uri(Context ctx, int status) {
-        String template = ctx.endpointHandlerPath();
-        if (routes.contains(template)) {
-            return template;
+        // Javalin refuses the endpoint path when no endpoint ran (a static file, a 404): the handler type
+        // is then still that of the last before-handler.
+        if (ctx.handlerType().isHttpMethod() && routes.contains(ctx.endpointHandlerPath())) {
+            return ctx.endpointHandlerPath();
         }
         if (status == 404) {
             return "NOT_FOUND";

@@ -1,5 +1,6 @@
 package org.soilobs.streams.aggregate;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.Objects;
 import org.soilobs.model.Aggregate;
 import org.soilobs.model.AggregateKey;
@@ -25,6 +26,7 @@ public record FieldBucket(Placement placement, double areaHa, Stats stats) {
         return EMPTY;
     }
 
+    @JsonIgnore
     public boolean isEmpty() {
         return placement == null;
     }
