@@ -249,6 +249,7 @@
             }
           });
           layer.on('mouseout', function () { layer.setStyle(style(layer.feature)); });
+          layer.on('popupopen', function () { layer.closeTooltip(); });
         }
       }).addTo(map);
       state.key = key;
@@ -367,7 +368,9 @@
       addRow(table, 'Country', p.country);
     }
     var flags = el('ul', 'flags');
-    Object.keys(p.flags || {}).forEach(function (code) {
+    Object.keys(p.flags || {}).sort(function (a, b) {
+      return a === 'G' ? -1 : b === 'G' ? 1 : a < b ? -1 : a > b ? 1 : 0;
+    }).forEach(function (code) {
       var label = FLAG_LABELS[code] ? code + ' ' + FLAG_LABELS[code] : code;
       flags.appendChild(el('li', null, label + ': ' + p.flags[code]));
     });

@@ -578,6 +578,8 @@ class ObservatoryApiIT {
 
     @Test
     void exposesPrometheusMetricsOfTheJvmAndOfHttpRequestsByRoute() throws Exception {
+        get("/no-such-page.html");
+        get("/map.css");
         get("/api/v1/areas?level=region");
         String text = "";
         // The request log (and so the timer) is written as the response completes: look again briefly.
@@ -594,7 +596,8 @@ class ObservatoryApiIT {
 
         assertThat(text).contains("jvm_memory_used_bytes", "process_cpu_usage", "jvm_gc_");
         assertThat(text).containsPattern("http_server_requests_seconds_count\\{[^}]*uri=\"/api/v1/areas\"[^}]*\\}");
-        assertThat(text).doesNotContain("uri=\"/api/v1/areas?");
+        assertThat(text).doesNotContain("uri=\"/api/v1/areas?").doesNotContain("no-such-page")
+                .doesNotContain("uri=\"/map.css\"");
     }
 
     @Test

@@ -6,7 +6,10 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs the simulator in live mode until stopped (Ctrl-C / SIGTERM). */
+/**
+ * Runs the simulator in live mode until stopped (Ctrl-C / SIGTERM). It has no static logger so that it
+ * can choose the logging configuration before the first logger exists.
+ */
 public final class SimulatorApp {
 
     static final String USAGE = """
@@ -24,12 +27,14 @@ public final class SimulatorApp {
             """.formatted(SimConfig.DEFAULT_MQTT_URL, SimConfig.DEFAULT_SEED, SimConfig.DEFAULT_FIELDS,
             SimConfig.DEFAULT_RATE);
 
-    private static final Logger LOG = LoggerFactory.getLogger(SimulatorApp.class);
-
     private SimulatorApp() {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        // The jars on this classpath (HiveMQ's, in tests) bring logback.xml files of their own.
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "soilobs-logback.xml");
+        }
         List<String> arguments = List.of(args);
         if (arguments.contains("--help") || arguments.contains("-h")) {
             System.out.print(USAGE);
@@ -48,12 +53,13 @@ public final class SimulatorApp {
             System.exit(2);
             return;
         }
-        LOG.info("starting with {}", config);
+        Logger log = LoggerFactory.getLogger(SimulatorApp.class);
+        log.info("starting with {}", config);
         Simulator simulator;
         try {
             simulator = Simulator.start(config);
         } catch (MqttException e) {
-            LOG.error("cannot connect to {}: {}", SimConfig.mask(config.mqttUrl()), e.getMessage());
+            log.error("cannot connect to {}: {}", SimConfig.mask(config.mqttUrl()), e.getMessage());
             System.exit(1);
             return;
         }

@@ -35,6 +35,7 @@ import org.soilobs.streams.aggregate.FieldBucket;
 import org.soilobs.streams.aggregate.FieldQuantity;
 import org.soilobs.streams.aggregate.GatedReading;
 import org.soilobs.streams.aggregate.GraceGate;
+import org.soilobs.streams.aggregate.WindowableCheck;
 import org.soilobs.streams.check.CheckDecoded;
 import org.soilobs.streams.check.Outcome;
 import org.soilobs.streams.check.ReadingTimeExtractor;
@@ -74,18 +75,18 @@ public final class AggregateReadings {
                         .withName("clean-source"))
                 .processValues(() -> new CheckDecoded<>(EnrichedReading::reading), Named.as("decode-check"));
 
-        // The gate must see records in the order the windows do, so it sits behind the same repartition.
-        KStream<FieldQuantity, GatedReading> gated = Rejections.routeRejected(checked, "decode")
+        KStream<String, GatedReading> windowable = Rejections.routeRejected(checked, "decode")
+                .processValues(WindowableCheck::new, Named.as("windowable-check"));
+
+        // The grace gate must see records in the order the windows do, so it sits behind the same
+        // repartition.
+        KStream<FieldQuantity, GatedReading> gated = onTime(windowable, "windowable")
                 .selectKey((sensor, enriched) -> new FieldQuantity(enriched.reading().field(), enriched.reading().quantity()),
                         Named.as("key-by-field-quantity"))
                 .repartition(Repartitioned.with(FIELD_QUANTITY, ENRICHED).withName("by-field-quantity"))
                 .processValues(GraceGate.supplier(grace), Named.as("grace-gate"));
 
-        // Late readings end here, counted by the gate; routing them to a topic of their own is one more
-        // branch on `gated`.
-        KGroupedStream<FieldQuantity, EnrichedReading> byFieldQuantity = gated
-                .filterNot((key, gatedReading) -> gatedReading.late(), Named.as("on-time"))
-                .mapValues(GatedReading::reading, Named.as("on-time-reading"))
+        KGroupedStream<FieldQuantity, EnrichedReading> byFieldQuantity = onTime(gated, "grace")
                 .groupByKey(Grouped.with(FIELD_QUANTITY, ENRICHED));
 
         for (Resolution resolution : Resolution.values()) {
@@ -148,6 +149,15 @@ public final class AggregateReadings {
                 .mapValues((key, state) -> state == null ? null : state.toAggregate(key), Named.as(name + "-aggregate"))
                 .to(Topics.AGGREGATES, toAggregates(name + "-to-aggregates"));
         return areas;
+    }
+
+    /**
+     * The readings the gate let through. The others end here, counted by their gate; routing them to a
+     * topic of their own is one more branch on {@code gated}.
+     */
+    private static <K> KStream<K, EnrichedReading> onTime(KStream<K, GatedReading> gated, String gate) {
+        return gated.filter((key, reading) -> reading.onTime(), Named.as(gate + "-on-time"))
+                .mapValues(GatedReading::reading, Named.as(gate + "-passed"));
     }
 
     private static Produced<AggregateKey, Aggregate> toAggregates(String name) {

@@ -19,7 +19,7 @@ import org.soilobs.model.Reading;
 import org.soilobs.model.Topics;
 import org.soilobs.streams.check.CheckDecoded;
 import org.soilobs.streams.check.Outcome;
-import org.soilobs.streams.check.ReadingTimeExtractor;
+import org.soilobs.streams.check.ArrivalTimeExtractor;
 import org.soilobs.streams.check.Rejections;
 import org.soilobs.streams.enrich.DropDuplicates;
 import org.soilobs.streams.serde.Decoded;
@@ -30,6 +30,9 @@ import org.soilobs.streams.serde.JsonSerde;
  * The enrichment job: {@code soil.readings.raw} → decode check → de-duplicate → join the field registry →
  * {@code soil.readings.clean}, with everything that cannot go on dead-lettered to
  * {@code soil.readings.rejected}.
+ *
+ * <p>It runs on arrival time: nothing here is windowed, and clean records keep the raw record's
+ * timestamp, so a sensor clock that is years off cannot make a write fail.
  */
 public final class EnrichReadings {
 
@@ -52,7 +55,7 @@ public final class EnrichReadings {
         // since the store keeps the raw bytes, the same verdict is reached again after a restore.
         GlobalKTable<String, Decoded<Field>> fields = builder.globalTable(Topics.FIELDS,
                 Consumed.with(Serdes.String(), DecodingSerde.of(Field.class))
-                        .withTimestampExtractor(new ReadingTimeExtractor())
+                        .withTimestampExtractor(new ArrivalTimeExtractor())
                         .withName("fields-source"),
                 Materialized.<String, Decoded<Field>, KeyValueStore<Bytes, byte[]>>as(FIELDS_STORE)
                         .withKeySerde(Serdes.String())
@@ -60,7 +63,7 @@ public final class EnrichReadings {
 
         KStream<String, Outcome<Reading>> checked = builder
                 .stream(Topics.READINGS_RAW, Consumed.with(Serdes.String(), DecodingSerde.of(Reading.class))
-                        .withTimestampExtractor(new ReadingTimeExtractor())
+                        .withTimestampExtractor(new ArrivalTimeExtractor())
                         .withName("raw-source"))
                 .processValues(() -> new CheckDecoded<Reading>(reading -> reading), Named.as("decode-check"));
 

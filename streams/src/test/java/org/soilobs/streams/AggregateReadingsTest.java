@@ -46,6 +46,7 @@ import org.soilobs.model.Resolution;
 import org.soilobs.model.Stats;
 import org.soilobs.model.Topics;
 import org.soilobs.streams.aggregate.GraceGate;
+import org.soilobs.streams.aggregate.WindowableCheck;
 import org.soilobs.streams.check.Rejections;
 
 class AggregateReadingsTest {
@@ -242,14 +243,37 @@ class AggregateReadingsTest {
         Recount.assertAggregatesMatch(Samples.lastValues(aggregates), sent);
     }
 
-    @Test
-    void countsAReadingStampedBefore1970AsLate() {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "stamped before 1970,                        1969-12-31T23:00:00Z,     2026-11-20T09:00:05Z",
+            "stamped a year after it reached Kafka,      2027-11-20T09:00:00Z,     2026-11-20T09:00:05Z",
+            "stamped and received a year ahead of Kafka, 2027-11-20T09:00:00Z,     2027-11-20T09:00:05Z",
+            "stamped 10 min 1 ms after it reached Kafka, 2026-11-20T09:10:05.001Z, 2026-11-20T09:00:05Z"})
+    void keepsAReadingWhoseTimeCannotBeWindowedOutWithoutDisturbingOthers(String description, String time,
+                                                                           String receivedAt) {
         start(GRACE);
+        Reading odd = new Reading("gw-1", 1, "S1", "DE-1", Quantity.SOC, Instant.parse(time), 20, 0, 30,
+                Instant.parse(receivedAt));
 
-        send(DE_1, "S1", Quantity.SOC, Instant.parse("1969-12-31T23:00:00Z"), 20);
+        clean.pipeInput("S1", json(enriched(odd, DE_1)), Instant.parse("2026-11-20T09:00:05Z"));
+        send(DE_1, "S1", Quantity.SOC, T0.plus(Duration.ofMinutes(1)), 30);
+        send(DE_2, "S2", Quantity.SOC, T0.plus(Duration.ofMinutes(2)), 40);
 
-        assertThat(aggregates.isEmpty()).isTrue();
-        assertThat(Samples.total(driver, GraceGate.METRIC)).isEqualTo(1.0);
+        Recount.assertAggregatesMatch(Samples.lastValues(aggregates), sent);
+        assertThat(Samples.total(driver, WindowableCheck.METRIC)).isEqualTo(1.0);
+        assertThat(Samples.total(driver, GraceGate.METRIC)).isZero();
+    }
+
+    @Test
+    void windowsAReadingStampedUpToTenMinutesAfterItArrived() {
+        start(GRACE);
+        Instant arrival = T0.plus(Duration.ofMinutes(1));
+        Reading early = new Reading("gw-1", 1, "S1", "DE-1", Quantity.SOC, arrival.plus(Duration.ofMinutes(10)), 20,
+                0, 30, arrival);
+
+        clean.pipeInput("S1", json(enriched(early, DE_1)), arrival);
+
+        Recount.assertAggregatesMatch(Samples.lastValues(aggregates), List.of(enriched(early, DE_1)));
     }
 
     @ParameterizedTest(name = "seed {0}")

@@ -22,6 +22,7 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,9 +84,25 @@ class EnrichReadingsTest {
 
         send(R1);
 
-        assertThat(clean.readKeyValuesToList()).containsExactly(KeyValue.pair("S1",
-                new EnrichedReading(R1, GERMANY, 12.5, List.of("G"))));
+        TestRecord<String, EnrichedReading> out = clean.readRecord();
+        assertThat(out.key()).isEqualTo("S1");
+        assertThat(out.value()).isEqualTo(new EnrichedReading(R1, GERMANY, 12.5, List.of("G")));
+        assertThat(out.getRecordTime()).as("the raw record's arrival time, not the sensor's").isEqualTo(R1.receivedAt());
+        assertThat(clean.isEmpty()).isTrue();
         assertThat(rejected.isEmpty()).isTrue();
+    }
+
+    @Test
+    void passesOnAReadingWhateverItsSensorClockSays() {
+        start();
+        fields.pipeInput("F1", json(F1));
+        Reading fromTheFuture = reading("S1", "F1", Quantity.VWC, Instant.parse("2999-01-01T00:00:00Z"), 0.3);
+        Reading before1970 = reading("S1", "F1", Quantity.VWC, Instant.parse("1950-01-01T00:00:00Z"), 0.3);
+
+        raw.pipeInput("S1", json(fromTheFuture), T0);
+        raw.pipeInput("S1", json(before1970), T0);
+
+        assertThat(clean.readRecordsToList()).extracting(TestRecord::getRecordTime).containsExactly(T0, T0);
     }
 
     @Test

@@ -27,7 +27,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -186,12 +185,11 @@ public final class MqttKafkaBridge implements AutoCloseable {
             closeProducer(last, PRODUCER_CLOSE_TIMEOUT);
         }
         if (connection != null) {
+            // Already retired if a send failed during the producer's close: disconnect all the same.
             int abandoned = connection.retire();
-            if (abandoned >= 0) {
-                LOG.info("Disconnecting from {} ({} messages acknowledged on this connection, {} left for the broker "
-                        + "to redeliver)", config.mqttUrl(), connection.acks.acked(), abandoned);
-                disconnect(connection);
-            }
+            LOG.info("Disconnecting from {} ({} messages acknowledged on this connection{})", config.mqttUrl(),
+                    connection.acks.acked(), abandoned > 0 ? ", " + abandoned + " left for the broker to redeliver" : "");
+            disconnect(connection);
         }
     }
 
@@ -219,9 +217,11 @@ public final class MqttKafkaBridge implements AutoCloseable {
             IMqttToken subscribed = client.subscribe(new MqttSubscription[] {new MqttSubscription(SUBSCRIPTION, 1)});
             subscribed.waitForCompletion(CONNECT_TIMEOUT_MS);
             int[] codes = subscribed.getReasonCodes();
-            if (codes == null || codes.length != 1 || codes[0] > 2) {
-                throw new MqttException(codes == null || codes.length == 0 ? MqttClientException.REASON_CODE_UNEXPECTED_ERROR
-                        : codes[0]);
+            if (codes == null || codes.length != 1 || codes[0] != 1) {
+                // Anything but QoS 1 granted (0x80+ is a refusal; QoS 0 would be at-most-once) breaks the chain.
+                throw new IllegalStateException("the broker answered the subscription to " + SUBSCRIPTION
+                        + " with reason code " + (codes == null || codes.length == 0 ? "(none)" : codes[0])
+                        + " instead of granting QoS 1");
             }
             connectFailureStreak = 0;
             if (!sessionPresent && metrics.connects() > 0) {

@@ -1,6 +1,7 @@
 package org.soilobs.streams.aggregate;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
 import org.apache.kafka.common.metrics.Sensor;
@@ -10,7 +11,7 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.soilobs.model.EnrichedReading;
 import org.soilobs.model.Resolution;
-import org.soilobs.streams.check.EventTime;
+import org.soilobs.streams.aggregate.GatedReading.Verdict;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,18 +58,18 @@ public final class GraceGate implements FixedKeyProcessor<FieldQuantity, Enriche
                 "soilobs", context.taskId().toString(), METRIC, Sensor.RecordingLevel.INFO);
     }
 
+    /** Judges by the record's timestamp: the event time the windows will place it at. */
     @Override
     public void process(FixedKeyRecord<FieldQuantity, EnrichedReading> record) {
         EnrichedReading enriched = record.value();
-        long eventTime = EventTime.millis(enriched.reading().time());
-        boolean tooLate = eventTime == EventTime.UNREPRESENTABLE
-                || closeOfFinestBucket(eventTime) <= context.currentStreamTimeMs();
-        if (tooLate) {
+        Verdict verdict = Verdict.ON_TIME;
+        if (closeOfFinestBucket(record.timestamp()) <= context.currentStreamTimeMs()) {
+            verdict = Verdict.LATE;
             late.record();
             LOG.debug("reading {} is later than the grace period (stream time {})",
-                    enriched.reading().identity(), context.currentStreamTimeMs());
+                    enriched.reading().identity(), Instant.ofEpochMilli(context.currentStreamTimeMs()));
         }
-        context.forward(record.withValue(new GatedReading(enriched, tooLate)));
+        context.forward(record.withValue(new GatedReading(enriched, verdict)));
     }
 
     /** Same rule as the window operators: a window is closed once stream time reaches end + grace. */

@@ -77,7 +77,7 @@ public final class DropDuplicates implements FixedKeyProcessor<String, Reading, 
         Reading reading = record.value();
         String identity = reading.identity();
         long arrival = EventTime.millis(reading.receivedAt());
-        if (arrival == EventTime.UNREPRESENTABLE) {
+        if (arrival == EventTime.NONE) {
             arrival = record.timestamp();
         }
         if (seenWithinRetention(identity, arrival)) {
