@@ -187,8 +187,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
         if (!durable) {
             options.addAll(List.of("-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"));
         }
-        tools.run("pg_ctl start", List.of(tools.bin("pg_ctl"), "start", "-D", layout.pgdata.toString(),
-                "-l", layout.serverLog.toString(), "-w", "-t", "60", "-s", "-o", String.join(" ", options)), null);
+        try {
+            tools.run("pg_ctl start", List.of(tools.bin("pg_ctl"), "start", "-D", layout.pgdata.toString(),
+                    "-l", layout.serverLog.toString(), "-w", "-t", "60", "-s", "-o", String.join(" ", options)), null);
+        } catch (RuntimeException e) {
+            // pg_ctl gives up waiting after 60 s, but the postmaster it launched may still come up.
+            killPostmaster(layout);
+            throw e;
+        }
 
         EmbeddedPostgres postgres = new EmbeddedPostgres(layout, tools, port);
         try {

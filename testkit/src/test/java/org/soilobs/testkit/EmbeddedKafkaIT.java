@@ -67,15 +67,18 @@ class EmbeddedKafkaIT {
     @Test
     void restartOnTheSameDirectoryKeepsTopicsAndRecords() throws Exception {
         String topic = "kept";
-        try (EmbeddedKafka first = EmbeddedKafka.start(dataDir)) {
+        EmbeddedKafka first = EmbeddedKafka.start(dataDir);
+        try {
             first.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty())));
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, first.bootstrapServers(),
                     ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
                 producer.send(new ProducerRecord<>(topic, "plot-7", "before restart")).get();
             }
+        } finally {
             first.close();
         }
+        first.close();
 
         try (EmbeddedKafka second = EmbeddedKafka.start(dataDir)) {
             try (Admin admin = admin(second)) {

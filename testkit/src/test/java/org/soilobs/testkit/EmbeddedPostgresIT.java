@@ -43,7 +43,6 @@ class EmbeddedPostgresIT {
         try (EmbeddedPostgres first = EmbeddedPostgres.start(dataDir)) {
             execute(first.dataSource(), "create table plot (id int primary key, name text)");
             execute(first.dataSource(), "insert into plot values (1, 'Rothamsted Broadbalk')");
-            first.close();
         }
 
         try (EmbeddedPostgres second = EmbeddedPostgres.start(dataDir)) {

@@ -407,7 +407,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
             if (client.isConnected()) {
                 client.disconnect(QUIESCE_MS).waitForCompletion(QUIESCE_MS + DISCONNECT_TIMEOUT_MS);
             }
-        } catch (MqttException e) {
+        } catch (MqttException | RuntimeException e) {
             LOG.debug("MQTT disconnect: {}", e.toString());
             try {
                 client.disconnectForcibly(0, DISCONNECT_TIMEOUT_MS, false);
@@ -417,7 +417,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
         }
         try {
             client.close(true);
-        } catch (MqttException e) {
+        } catch (MqttException | RuntimeException e) {
             LOG.debug("MQTT client close: {}", e.toString());
         }
     }

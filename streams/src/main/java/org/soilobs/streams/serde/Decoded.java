@@ -19,11 +19,11 @@ public final class Decoded<T> {
     }
 
     public static <T> Decoded<T> ok(T value, byte[] payload) {
-        return new Decoded<>(Objects.requireNonNull(value, "value"), payload, null);
+        return new Decoded<>(Objects.requireNonNull(value, "value"), Objects.requireNonNull(payload, "payload"), null);
     }
 
     public static <T> Decoded<T> malformed(byte[] payload, String problem) {
-        return new Decoded<>(null, payload, Objects.requireNonNull(problem, "problem"));
+        return new Decoded<>(null, Objects.requireNonNull(payload, "payload"), Objects.requireNonNull(problem, "problem"));
     }
 
     public boolean isOk() {
@@ -38,7 +38,7 @@ public final class Decoded<T> {
         return value;
     }
 
-    /** The bytes as they arrived. */
+    /** The bytes as they arrived, kept so that a dead letter can carry them even after decoding succeeded. */
     public byte[] payload() {
         return payload.clone();
     }

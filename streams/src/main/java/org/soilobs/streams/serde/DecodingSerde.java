@@ -28,15 +28,10 @@ public final class DecodingSerde<T> implements Serde<Decoded<T>> {
         return new DecodingSerde<>(type);
     }
 
-    /** Writes the value back as JSON, or a malformed record's bytes as they came. */
+    /** Writes the bytes as they came, decoded or not, so a store holds exactly what the topic held. */
     @Override
     public Serializer<Decoded<T>> serializer() {
-        return (topic, decoded) -> {
-            if (decoded == null) {
-                return null;
-            }
-            return decoded.isOk() ? JsonSerde.write(decoded.value()) : decoded.payload();
-        };
+        return (topic, decoded) -> decoded == null ? null : decoded.payload();
     }
 
     @Override
@@ -44,7 +39,7 @@ public final class DecodingSerde<T> implements Serde<Decoded<T>> {
         return (topic, bytes) -> bytes == null ? null : decode(bytes);
     }
 
-    public Decoded<T> decode(byte[] bytes) {
+    private Decoded<T> decode(byte[] bytes) {
         try {
             T value = Json.mapper().readValue(bytes, type);
             if (value == null) {

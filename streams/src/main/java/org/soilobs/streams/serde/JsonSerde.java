@@ -45,7 +45,7 @@ public final class JsonSerde<T> implements Serde<T> {
     }
 
     /** Null stays null, so that a null value is written as a tombstone. */
-    static byte[] write(Object value) {
+    private static byte[] write(Object value) {
         if (value == null) {
             return null;
         }
