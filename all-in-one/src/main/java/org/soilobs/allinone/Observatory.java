@@ -12,6 +12,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.soilobs.api.ApiConfig;
 import org.soilobs.api.ObservatoryApi;
 import org.soilobs.ingest.IngestApp;
@@ -27,6 +29,7 @@ import org.soilobs.storage.Database;
 import org.soilobs.storage.DbConfig;
 import org.soilobs.streams.StreamsApp;
 import org.soilobs.streams.StreamsSettings;
+import org.soilobs.streams.TopicBootstrap;
 import org.soilobs.testkit.EmbeddedKafka;
 import org.soilobs.testkit.EmbeddedMqttBroker;
 import org.soilobs.testkit.EmbeddedPostgres;
@@ -71,12 +74,17 @@ public final class Observatory implements AutoCloseable {
         startInfrastructure(config);
 
         StreamsSettings streamsSettings = StreamsSettings.fromEnv(env);
-        StreamsApp.Running streams = remember(StreamsApp.start(streamsSettings));
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, streamsSettings.bootstrap()))) {
+            TopicBootstrap.ensure(admin, streamsSettings.partitions(), streamsSettings.replication());
+        }
 
+        // Registered before streams starts, so that its field table holds the fleet once it runs.
         SimConfig simConfig = SimConfig.fromEnv(env);
         fleet = Fleet.generate(simConfig.seed(), simConfig.fields(), ReferenceData.load());
-        RegistryPublisher.publish(env.get("OBS_KAFKA_BOOTSTRAP"), fleet.fields(), fleet.sensors());
+        RegistryPublisher.publish(streamsSettings.bootstrap(), fleet.fields(), fleet.sensors());
         LOG.info("Registered {} fields and {} sensors", fleet.fields().size(), fleet.sensors().size());
+
+        StreamsApp.Running streams = remember(StreamsApp.start(streamsSettings));
 
         DbConfig db = DbConfig.fromEnv(env);
         pool = remember(Database.pool(db, "observatory", 8));

@@ -22,6 +22,7 @@ import org.soilobs.model.Sensor;
 final class Batch {
 
     final List<EnrichedReading> readings = new ArrayList<>();
+    /** Aggregate key → newest aggregate, or null for a removed one. */
     final Map<AggregateKey, Aggregate> aggregates = new LinkedHashMap<>();
     /** Field id → field, or null for a removed field. */
     final Map<String, Field> fields = new LinkedHashMap<>();

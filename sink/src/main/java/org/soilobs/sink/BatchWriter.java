@@ -11,10 +11,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import javax.sql.DataSource;
 import org.soilobs.model.Aggregate;
+import org.soilobs.model.AggregateKey;
 import org.soilobs.model.EnrichedReading;
 import org.soilobs.model.Field;
 import org.soilobs.model.Json;
@@ -93,7 +95,10 @@ final class BatchWriter {
                 writeFields(connection, batch.fields);
                 writeSensors(connection, batch.sensors);
                 writeReadings(connection, batch.readings);
-                Set<String> levels = writeAggregates(connection, batch.aggregates.values());
+                Set<String> levels = writeAggregates(connection, batch.aggregates.values().stream()
+                        .filter(Objects::nonNull).toList());
+                levels.addAll(deleteAggregates(connection, batch.aggregates.entrySet().stream()
+                        .filter(entry -> entry.getValue() == null).map(Map.Entry::getKey).toList()));
                 if (!batch.fields.isEmpty()) {
                     levels.add("field");
                 }
@@ -214,6 +219,27 @@ final class BatchWriter {
                 "float8", "timestamptz", "timestamptz", "float8", "float8", "text", "int4"};
             bindArrays(connection, statement, columns, types);
             statement.executeUpdate();
+        }
+        return levels;
+    }
+
+    private static Set<String> deleteAggregates(Connection connection, List<AggregateKey> keys) throws SQLException {
+        Set<String> levels = new TreeSet<>();
+        if (keys.isEmpty()) {
+            return levels;
+        }
+        try (PreparedStatement delete = connection.prepareStatement(
+                "DELETE FROM aggregate WHERE level = ? AND area = ? AND quantity = ? AND resolution = ? AND bucket = ?")) {
+            for (AggregateKey key : keys) {
+                delete.setString(1, key.level().id());
+                delete.setString(2, key.area());
+                delete.setString(3, key.quantity().id());
+                delete.setString(4, key.resolution().id());
+                delete.setTimestamp(5, Timestamp.from(key.bucket()));
+                delete.addBatch();
+                levels.add(key.level().id());
+            }
+            delete.executeBatch();
         }
         return levels;
     }

@@ -18,6 +18,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.soilobs.model.Aggregate;
+import org.soilobs.model.AggregateKey;
 import org.soilobs.model.EnrichedReading;
 import org.soilobs.model.Field;
 import org.soilobs.model.Json;
@@ -112,8 +113,10 @@ public final class Sink implements AutoCloseable {
             switch (record.topic()) {
                 case Topics.READINGS_CLEAN -> batch.readings.add(Json.mapper().readValue(record.value(), EnrichedReading.class));
                 case Topics.AGGREGATES -> {
-                    Aggregate aggregate = Json.mapper().readValue(record.value(), Aggregate.class);
-                    batch.aggregates.put(aggregate.key(), aggregate);
+                    // A tombstone: every field of the area moved elsewhere within the bucket.
+                    AggregateKey key = Json.mapper().readValue(record.key(), AggregateKey.class);
+                    batch.aggregates.put(key,
+                            record.value() == null ? null : Json.mapper().readValue(record.value(), Aggregate.class));
                 }
                 case Topics.FIELDS -> batch.fields.put(key(record),
                         record.value() == null ? null : Json.mapper().readValue(record.value(), Field.class));
