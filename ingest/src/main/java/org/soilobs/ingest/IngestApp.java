@@ -28,9 +28,10 @@ public final class IngestApp {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        // Before the first logger exists: the jars on this classpath bring logback.xml files of their own.
+        // Before the first logger exists: the jars on this classpath bring logback.xml files of their own,
+        // and the observatory has one configuration, soilobs-logback.xml in model.
         if (System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", "ingest-logback.xml");
+            System.setProperty("logback.configurationFile", "soilobs-logback.xml");
         }
         Logger log = LoggerFactory.getLogger(IngestApp.class);
         IngestConfig config;

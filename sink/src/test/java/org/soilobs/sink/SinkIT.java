@@ -117,7 +117,7 @@ class SinkIT {
 
         try (Sink sink = Sink.start(config("sink-a"), pool)) {
             await(() -> count("SELECT count(*) FROM reading") == 100
-                    && count("SELECT count(*) FROM aggregate WHERE count = 2") == 1);
+                    && count("SELECT count(*) FROM aggregate WHERE area = 'FRA' AND count = 2") == 1);
         }
         assertThat(count("SELECT count(*) FROM reading WHERE value = 0.9")).isZero();
         assertThat(count("SELECT count(*) FROM field")).isEqualTo(1);
@@ -130,9 +130,34 @@ class SinkIT {
             await(() -> replay.readingsWritten() == 110);
         }
         assertThat(count("SELECT count(*) FROM reading")).isEqualTo(100);
-        assertThat(count("SELECT count(*) FROM aggregate")).isEqualTo(1);
-        assertThat(doubleOf("SELECT max FROM aggregate")).isEqualTo(0.4);
-        assertThat(doubleOf("SELECT area_weighted_sum / area_ha FROM aggregate")).isEqualTo(0.2);
+        assertThat(count("SELECT count(*) FROM aggregate WHERE area = 'FRA'")).isEqualTo(1);
+        assertThat(doubleOf("SELECT max FROM aggregate WHERE area = 'FRA'")).isEqualTo(0.4);
+        assertThat(doubleOf("SELECT area_weighted_sum / area_ha FROM aggregate WHERE area = 'FRA'")).isEqualTo(0.2);
+    }
+
+    @Test
+    void deletesAnAggregateOnItsTombstone() throws Exception {
+        AggregateKey key = new AggregateKey(Level.COUNTRY, "BEL", Quantity.PH, Resolution.DAY,
+                Resolution.DAY.bucketOf(HOUR));
+        String keyJson = Json.mapper().writeValueAsString(key);
+        String where = "level = 'country' AND area = 'BEL' AND quantity = 'ph'";
+        try (KafkaProducer<byte[], byte[]> producer = transactionalProducer()) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            send(producer, Topics.AGGREGATES, keyJson, new Aggregate(key, Stats.of(6.5, HOUR, List.of("G")), 1));
+            producer.commitTransaction();
+        }
+        try (Sink sink = Sink.start(config("sink-tombstone"), pool)) {
+            await(() -> count("SELECT count(*) FROM aggregate WHERE " + where) == 1);
+            try (KafkaProducer<byte[], byte[]> producer = transactionalProducer()) {
+                producer.initTransactions();
+                producer.beginTransaction();
+                producer.send(new ProducerRecord<>(Topics.AGGREGATES, keyJson.getBytes(StandardCharsets.UTF_8), null));
+                producer.commitTransaction();
+            }
+            await(() -> count("SELECT count(*) FROM aggregate WHERE " + where) == 0);
+            assertThat(sink.skipped()).isZero();
+        }
     }
 
     private static EnrichedReading enriched(Sensor sensor, Instant time, double vwc) {

@@ -1,6 +1,16 @@
 package org.soilobs.ingest.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.soilobs.ingest.Generators.anyBigDecimal;
+import static org.soilobs.ingest.Generators.anyDouble;
+import static org.soilobs.ingest.Generators.anyInt;
+import static org.soilobs.ingest.Generators.anyLong;
+import static org.soilobs.ingest.Generators.between;
+import static org.soilobs.ingest.Generators.bytes;
+import static org.soilobs.ingest.Generators.forAll;
+import static org.soilobs.ingest.Generators.listOf;
+import static org.soilobs.ingest.Generators.pick;
+import static org.soilobs.ingest.Generators.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -9,71 +19,101 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.Chars;
-import net.jqwik.api.constraints.Size;
-import net.jqwik.api.constraints.StringLength;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.soilobs.model.Json;
 import org.soilobs.model.Quantity;
+import org.soilobs.model.Reading;
 import org.soilobs.model.Rejection;
 
 /**
- * Whatever arrives, the decoder answers with readings or reasons, never an exception, and accounts for
- * every reading of a batch exactly once.
+ * Whatever arrives, the decoder answers with readings or reasons, never an exception (nor a
+ * {@code decoder_failure}, which only a decoder bug gives), and accounts for every reading of a batch
+ * exactly once.
+ *
+ * <p>105 000 generated payloads per run (the issue asks for at least 100 000 per CI run), drawn by
+ * {@link org.soilobs.ingest.Generators} from a fixed seed per property.
  */
 class CanonicalDecoderPropertiesTest {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final List<String> READING_KEYS = List.of("sensor", "time", "quantity", "value", "unit", "depth_cm");
     private static final List<String> BATCH_KEYS = List.of("schema", "gateway", "seq", "readings");
+    private static final String JSON_LIKE = "{}[]\":,01-.e nultras";
+    private static final List<String> ODD_TEXTS = List.of("", " ", "NaN", "Infinity", "1e400", "0.2",
+            "2026-13-45T99:00:00Z", "2026-11-20T09:40:00Z", "+999999999-12-31T23:59:59Z", "%", "uS/cm", "g/kg", "/",
+            "soc", "vwc", "s-2", "s-404", "gw-2", "soil-readings/1", "soil-readings/2");
+    private static final long EARLIEST_VALID = Instant.parse("2000-01-01T00:00:00Z").getEpochSecond();
 
     private final CanonicalDecoder decoder = new CanonicalDecoder(CanonicalDecoderTest.registry(), 64 * 1024,
             CanonicalDecoder.DEFAULT_FUTURE_TOLERANCE);
 
-    @Property(tries = 10_000)
-    void arbitraryBytesGiveReasonsNotExceptions(@ForAll @Size(max = 2048) byte[] payload) {
-        checkDecodes(payload);
+    @Test
+    void arbitraryBytesGiveReasonsNotExceptions() {
+        forAll(0x50_11_0B_5E_ED_0001L, 25_000, random -> checkDecodes(bytes(random, 2048)));
     }
 
-    @Property(tries = 10_000)
-    void arbitraryTextGivesReasonsNotExceptions(@ForAll @StringLength(max = 1024) String payload) {
-        checkDecodes(payload.getBytes(StandardCharsets.UTF_8));
+    @Test
+    void arbitraryTextGivesReasonsNotExceptions() {
+        forAll(0x50_11_0B_5E_ED_0002L, 25_000,
+                random -> checkDecodes(text(random, 1024).getBytes(StandardCharsets.UTF_8)));
     }
 
-    @Property(tries = 10_000)
-    void jsonLikeTextGivesReasonsNotExceptions(
-            @ForAll @StringLength(max = 512) @Chars({'{', '}', '[', ']', '"', ':', ',', '0', '1', '-', '.', 'e', ' ',
-                    'n', 'u', 'l', 't', 'r', 'a', 's'}) String payload) {
-        checkDecodes(payload.getBytes(StandardCharsets.UTF_8));
+    @Test
+    void jsonLikeTextGivesReasonsNotExceptions() {
+        forAll(0x50_11_0B_5E_ED_0003L, 25_000,
+                random -> checkDecodes(text(random, 512, JSON_LIKE).getBytes(StandardCharsets.UTF_8)));
     }
 
-    @Property(tries = 10_000)
-    void mutatedBatchesGiveReadingsOrReasonsNotExceptions(@ForAll("mutatedBatches") byte[] payload) {
-        checkDecodes(payload);
+    @Test
+    void mutatedBatchesGiveReadingsOrReasonsNotExceptions() {
+        forAll(0x50_11_0B_5E_ED_0004L, 25_000, random -> checkDecodes(mutatedBatch(random)));
     }
 
-    @Property(tries = 2_000)
-    void validBatchesAreAcceptedWhole(@ForAll("validBatches") ObjectNode batch) throws Exception {
-        DecodeResult result = decoder.decode(CanonicalDecoderTest.message(Json.mapper().writeValueAsBytes(batch)));
+    @Test
+    void validBatchesAreAcceptedWhole() {
+        forAll(0x50_11_0B_5E_ED_0005L, 5_000, random -> {
+            ObjectNode batch = validBatch(random);
+            DecodeResult result = decoder.decode(CanonicalDecoderTest.message(Json.mapper().writeValueAsBytes(batch)));
 
-        assertThat(result.rejections()).isEmpty();
-        assertThat(result.readings()).hasSize(batch.get("readings").size());
+            assertThat(result.rejections()).as("rejections of %s", batch).isEmpty();
+            JsonNode readings = batch.get("readings");
+            assertThat(result.readings()).hasSize(readings.size());
+            for (int i = 0; i < readings.size(); i++) {
+                assertIsTheSent(result.readings().get(i), readings.get(i), batch.get("seq").longValue());
+            }
+        });
+    }
+
+    private static void assertIsTheSent(Reading reading, JsonNode sent, long seq) {
+        Quantity quantity = Quantity.fromId(sent.get("quantity").textValue());
+        JsonNode depth = sent.get("depth_cm");
+        int top = depth == null ? 0 : depth.get(0).intValue();
+        int bottom = depth == null
+                ? (quantity == Quantity.SOC ? CanonicalDecoder.SOC_DEFAULT_BOTTOM_CM : CanonicalDecoder.DEFAULT_BOTTOM_CM)
+                : depth.get(1).intValue();
+        assertThat(reading).as("the reading decoded from %s", sent).isEqualTo(new Reading(CanonicalDecoderTest.GATEWAY,
+                seq, "s-1", "f-1", quantity, Instant.parse(sent.get("time").textValue()), sent.get("value").doubleValue(),
+                top, bottom, CanonicalDecoderTest.RECEIVED));
     }
 
     private void checkDecodes(byte[] payload) {
         DecodeResult result = decoder.decode(CanonicalDecoderTest.message(payload));
-        assertAccountsForEveryReading(payload, result);
+        try {
+            assertAccountsForEveryReading(payload, result);
+        } catch (AssertionError e) {
+            throw new AssertionError("payload (base64) " + Base64.getEncoder().encodeToString(payload) + " gave " + result,
+                    e);
+        }
     }
 
     static void assertAccountsForEveryReading(byte[] payload, DecodeResult result) {
+        assertThat(result.rejections()).extracting(Rejection::reason)
+                .doesNotContain(RejectReason.DECODER_FAILURE.code());
         boolean wholeMessage = result.rejections().stream().anyMatch(r -> r.index() == -1);
         if (wholeMessage) {
             assertThat(result.rejections()).hasSize(1);
@@ -94,98 +134,74 @@ class CanonicalDecoderPropertiesTest {
         }
     }
 
-    @Provide
-    Arbitrary<ObjectNode> validBatches() {
-        return Combinators.combine(
-                        Arbitraries.longs().between(0, Long.MAX_VALUE),
-                        validReadings().list().ofMaxSize(20))
-                .as((seq, readings) -> {
-                    ObjectNode batch = NODES.objectNode();
-                    batch.put("schema", CanonicalDecoder.SCHEMA);
-                    batch.put("gateway", CanonicalDecoderTest.GATEWAY);
-                    batch.put("seq", seq);
-                    ArrayNode array = batch.putArray("readings");
-                    readings.forEach(array::add);
-                    return batch;
-                });
+    private static ObjectNode validBatch(SplittableRandom random) {
+        ObjectNode batch = NODES.objectNode();
+        batch.put("schema", CanonicalDecoder.SCHEMA);
+        batch.put("gateway", CanonicalDecoderTest.GATEWAY);
+        batch.put("seq", between(random, 0, Long.MAX_VALUE));
+        ArrayNode readings = batch.putArray("readings");
+        listOf(random, 20, CanonicalDecoderPropertiesTest::validReading).forEach(readings::add);
+        return batch;
     }
 
-    private Arbitrary<ObjectNode> validReadings() {
-        return Combinators.combine(
-                        Arbitraries.of(Quantity.class),
-                        Arbitraries.doubles().between(0, 1),
-                        Arbitraries.longs().between(Instant.parse("2000-01-01T00:00:00Z").getEpochSecond(),
-                                CanonicalDecoderTest.RECEIVED.getEpochSecond()),
-                        Arbitraries.integers().between(0, 100),
-                        Arbitraries.integers().between(0, 100),
-                        Arbitraries.of(true, false))
-                .as((quantity, fraction, epochSecond, top, thickness, withDepth) -> {
-                    ObjectNode reading = NODES.objectNode();
-                    reading.put("sensor", "s-1");
-                    reading.put("time", Instant.ofEpochSecond(epochSecond).toString());
-                    reading.put("quantity", quantity.id());
-                    double max = Double.isFinite(quantity.hardMax()) ? quantity.hardMax() : 1000;
-                    reading.put("value", quantity.hardMin() + fraction * (max - quantity.hardMin()));
-                    reading.put("unit", quantity.unit());
-                    if (withDepth) {
-                        reading.putArray("depth_cm").add(top).add(top + thickness);
-                    }
-                    return reading;
-                });
+    private static ObjectNode validReading(SplittableRandom random) {
+        Quantity quantity = pick(random, Quantity.class);
+        ObjectNode reading = NODES.objectNode();
+        reading.put("sensor", "s-1");
+        reading.put("time", Instant.ofEpochSecond(
+                between(random, EARLIEST_VALID, CanonicalDecoderTest.RECEIVED.getEpochSecond())).toString());
+        reading.put("quantity", quantity.id());
+        double max = Double.isFinite(quantity.hardMax()) ? quantity.hardMax() : 1000;
+        double fraction = switch (random.nextInt(10)) {
+            case 0 -> 0;
+            case 1 -> 1;
+            default -> random.nextDouble();
+        };
+        reading.put("value", quantity.hardMin() + fraction * (max - quantity.hardMin()));
+        reading.put("unit", quantity.unit());
+        if (random.nextBoolean()) {
+            int top = between(random, 0, 100);
+            reading.putArray("depth_cm").add(top).add(top + between(random, 0, 100));
+        }
+        return reading;
     }
 
-    @Provide
-    Arbitrary<byte[]> mutatedBatches() {
-        return Combinators.combine(validBatches(), treeMutations().list().ofMaxSize(4),
-                        byteMutations().list().ofMaxSize(2))
-                .as((batch, treeMutations, byteMutations) -> {
-                    ObjectNode mutated = batch.deepCopy();
-                    treeMutations.forEach(mutation -> mutation.apply(mutated));
-                    byte[] bytes;
-                    try {
-                        bytes = Json.mapper().writeValueAsBytes(mutated);
-                    } catch (Exception e) {
-                        bytes = mutated.toString().getBytes(StandardCharsets.UTF_8);
-                    }
-                    for (ByteMutation mutation : byteMutations) {
-                        bytes = mutation.apply(bytes);
-                    }
-                    return bytes;
-                });
+    private static byte[] mutatedBatch(SplittableRandom random) throws Exception {
+        ObjectNode batch = validBatch(random);
+        for (TreeMutation mutation : listOf(random, 4, TreeMutation::arbitrary)) {
+            mutation.apply(batch);
+        }
+        byte[] bytes;
+        try {
+            bytes = Json.mapper().writeValueAsBytes(batch);
+        } catch (Exception e) {
+            bytes = batch.toString().getBytes(StandardCharsets.UTF_8);
+        }
+        for (ByteMutation mutation : listOf(random, 2, ByteMutation::arbitrary)) {
+            bytes = mutation.apply(bytes);
+        }
+        return bytes;
     }
 
-    private Arbitrary<TreeMutation> treeMutations() {
-        return Combinators.combine(
-                        Arbitraries.of(TreeMutation.Kind.class),
-                        Arbitraries.integers().between(0, 1000),
-                        Arbitraries.of(READING_KEYS),
-                        Arbitraries.of(BATCH_KEYS),
-                        oddValues())
-                .as(TreeMutation::new);
-    }
-
-    private Arbitrary<JsonNode> oddValues() {
-        return Arbitraries.oneOf(
-                Arbitraries.just(NODES.nullNode()),
-                Arbitraries.integers().map(NODES::numberNode),
-                Arbitraries.longs().map(NODES::numberNode),
-                Arbitraries.doubles().map(NODES::numberNode),
-                Arbitraries.bigDecimals().map(NODES::numberNode),
-                Arbitraries.of(Double.MAX_VALUE, -Double.MAX_VALUE, Double.MIN_VALUE, -0.0, 1e-320).map(NODES::numberNode),
-                Arbitraries.of(true, false).map(NODES::booleanNode),
-                Arbitraries.strings().ofMaxLength(40).map(NODES::textNode),
-                Arbitraries.of("", " ", "NaN", "Infinity", "1e400", "0.2", "2026-13-45T99:00:00Z",
-                        "2026-11-20T09:40:00Z", "+999999999-12-31T23:59:59Z", "%", "uS/cm", "g/kg", "/", "soc", "vwc",
-                        "s-2", "s-404", "gw-2", "soil-readings/1", "soil-readings/2").map(NODES::textNode),
-                Arbitraries.integers().between(-5, 2000).list().ofMaxSize(3).map(CanonicalDecoderPropertiesTest::array),
-                Arbitraries.just(NODES.objectNode()),
-                Arbitraries.integers().between(0, 70).map(CanonicalDecoderPropertiesTest::nested));
-    }
-
-    private static JsonNode array(List<Integer> values) {
-        ArrayNode array = NODES.arrayNode();
-        values.forEach(array::add);
-        return array;
+    private static JsonNode oddValue(SplittableRandom random) {
+        return switch (random.nextInt(12)) {
+            case 0 -> NODES.nullNode();
+            case 1 -> NODES.numberNode(anyInt(random));
+            case 2 -> NODES.numberNode(anyLong(random));
+            case 3 -> NODES.numberNode(anyDouble(random));
+            case 4 -> NODES.numberNode(anyBigDecimal(random));
+            case 5 -> NODES.numberNode(pick(random, Double.MAX_VALUE, -Double.MAX_VALUE, Double.MIN_VALUE, -0.0, 1e-320));
+            case 6 -> NODES.booleanNode(random.nextBoolean());
+            case 7 -> NODES.textNode(text(random, 40));
+            case 8 -> NODES.textNode(pick(random, ODD_TEXTS));
+            case 9 -> {
+                ArrayNode array = NODES.arrayNode();
+                listOf(random, 3, r -> between(r, -5, 2000)).forEach(array::add);
+                yield array;
+            }
+            case 10 -> NODES.objectNode();
+            default -> nested(between(random, 0, 70));
+        };
     }
 
     private static JsonNode nested(int depth) {
@@ -196,23 +212,18 @@ class CanonicalDecoderPropertiesTest {
         return node;
     }
 
-    private Arbitrary<ByteMutation> byteMutations() {
-        return Combinators.combine(
-                        Arbitraries.of(ByteMutation.Kind.class),
-                        Arbitraries.integers().between(0, 100_000),
-                        Arbitraries.integers().between(1, 64),
-                        Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(16))
-                .as(ByteMutation::new);
-    }
-
     record TreeMutation(Kind kind, int position, String readingKey, String batchKey, JsonNode value) {
 
         enum Kind { REPLACE_READING_FIELD, REMOVE_READING_FIELD, REPLACE_READING, REPLACE_BATCH_FIELD,
             REMOVE_BATCH_FIELD, ADD_UNKNOWN_FIELD }
 
+        static TreeMutation arbitrary(SplittableRandom random) {
+            return new TreeMutation(pick(random, Kind.class), between(random, 0, 1000), pick(random, READING_KEYS),
+                    pick(random, BATCH_KEYS), oddValue(random));
+        }
+
+        // Each mutation owns a freshly generated value, so no node ends up in two places of the tree.
         void apply(ObjectNode batch) {
-            // Generated values may be shared between samples: copy, or a mutation could make a cycle.
-            JsonNode value = this.value.deepCopy();
             JsonNode readings = batch.get("readings");
             boolean hasReading = readings instanceof ArrayNode array && !array.isEmpty();
             switch (kind) {
@@ -242,6 +253,13 @@ class CanonicalDecoderPropertiesTest {
     record ByteMutation(Kind kind, int position, int length, byte[] bytes) {
 
         enum Kind { FLIP, DELETE, INSERT, TRUNCATE, OVERWRITE }
+
+        static ByteMutation arbitrary(SplittableRandom random) {
+            byte[] bytes = new byte[between(random, 1, 16)];
+            random.nextBytes(bytes);
+            return new ByteMutation(pick(random, Kind.class), between(random, 0, 100_000), between(random, 1, 64),
+                    bytes);
+        }
 
         byte[] apply(byte[] input) {
             if (input.length == 0) {
