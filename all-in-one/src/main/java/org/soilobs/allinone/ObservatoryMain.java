@@ -1,5 +1,7 @@
 package org.soilobs.allinone;
 
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
 /**
  * Entry point of the one-command run. It has no logger of its own so that it can choose the logging
  * configuration before the first logger exists.
@@ -13,6 +15,9 @@ public final class ObservatoryMain {
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "soilobs-logback.xml");
         }
+        // Paho and HiveMQ log through java.util.logging; route it into the one logging configuration.
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
         if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
             System.out.println("""
                     Usage: ./observatory run

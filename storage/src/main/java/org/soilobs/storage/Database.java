@@ -33,13 +33,13 @@ public final class Database {
 
     /** Brings the schema to the newest version; safe to call from every instance at start. */
     public static MigrateResult migrate(DataSource dataSource) {
-        MigrateResult result = Flyway.configure()
+        Flyway flyway = Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
-                .load()
-                .migrate();
+                .load();
+        MigrateResult result = flyway.migrate();
         LOG.info("Database schema at version {} ({} migrations applied now)",
-                result.targetSchemaVersion, result.migrationsExecuted);
+                flyway.info().current().getVersion(), result.migrationsExecuted);
         return result;
     }
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -141,8 +142,12 @@ public final class StreamsApp {
 
         @Override
         public void close() {
+            // Leaving the group lets a restarted instance take its partitions at once instead of
+            // waiting a session timeout (45 s) for the departed member; Streams stays by default.
+            CloseOptions options = CloseOptions.timeout(CLOSE_TIMEOUT)
+                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP);
             for (KafkaStreams streams : jobs()) {
-                if (!streams.close(CLOSE_TIMEOUT)) {
+                if (!streams.close(options)) {
                     LOG.warn("a streams job did not close within {}", CLOSE_TIMEOUT);
                 }
             }
