@@ -1,13 +1,18 @@
 /*
  * The observatory's live map: a choropleth of the latest bucket of each area, drawn from
  * /api/v1/layers/{level}. No tiles and no CDN: boundaries come with the layer, Leaflet from the
- * API's own classpath. Every 10 s the layer is asked for again with If-None-Match, so an unchanged
- * layer costs a 304 and no redraw.
+ * API's own classpath. Server-Sent Events from /api/v1/live say when a layer changed, and the layer
+ * is fetched then; without them (no EventSource, a proxy that cuts streams) the layer is asked for
+ * every 10 s with If-None-Match, so an unchanged layer costs a 304 and no redraw.
  */
 (function () {
   'use strict';
 
   var REFRESH_MS = 10000;
+  // With live events a poll is only a safety net against a missed event.
+  var LIVE_REFRESH_MS = 60000;
+  // Events for one layer can come in bursts (one per sink batch): fetch once per burst.
+  var LIVE_DEBOUNCE_MS = 200;
   var NO_DATA = '#cfd4d8';
 
   // ColorBrewer sequential schemes (7 classes) and viridis: all readable with colour-vision deficiencies.
@@ -73,6 +78,8 @@
     scale: null,
     updatedAt: null,
     summary: '',
+    live: false,
+    liveTimer: null,
     timer: null,
     inFlight: null
   };
@@ -93,6 +100,24 @@
     });
   });
   refresh(true);
+  connectLive();
+
+  // A view of what is drawn (the value and fill of each area), for the headless-browser test and for
+  // anyone debugging from the console.
+  window.soilMap = {
+    drawn: function () {
+      var features = {};
+      Object.keys(state.byId).forEach(function (id) {
+        var layer = state.byId[id];
+        features[id] = { value: layer.feature.properties.value, fill: layer.options.fillColor };
+      });
+      return { key: state.key, live: state.live, features: features };
+    },
+    // Opens an area's popup, as a click would: the browser test cannot aim at canvas pixels.
+    openPopup: function (id) {
+      state.byId[id].openPopup();
+    }
+  };
 
   // ---- fetching ---------------------------------------------------------------------------------
 
@@ -158,9 +183,38 @@
       .then(function () {
         if (state.inFlight === abort) {
           state.inFlight = null;
-          state.timer = setTimeout(function () { refresh(false); }, REFRESH_MS);
+          state.timer = setTimeout(function () { refresh(false); }, state.live ? LIVE_REFRESH_MS : REFRESH_MS);
         }
       });
+  }
+
+  function connectLive() {
+    if (!window.EventSource) {
+      return;
+    }
+    var source = new EventSource('api/v1/live');
+    // A layer may have changed between the first fetch and the stream's start: ask once (a 304 if not).
+    source.addEventListener('versions', function () {
+      state.live = true;
+      if (!state.inFlight) {
+        refresh(false);
+      }
+    });
+    source.addEventListener('layer-changed', function (event) {
+      var change = JSON.parse(event.data);
+      if (change.level !== controls.level.value) {
+        return;
+      }
+      clearTimeout(state.liveTimer);
+      state.liveTimer = setTimeout(function () { refresh(false); }, LIVE_DEBOUNCE_MS);
+    });
+    // EventSource reconnects by itself; until then the map polls.
+    source.addEventListener('error', function () {
+      if (state.live) {
+        state.live = false;
+        refresh(false);
+      }
+    });
   }
 
   function problemText(response) {
@@ -376,7 +430,66 @@
     });
     addRow(table, 'QC (' + p.flagged + ' readings)', flags);
     root.appendChild(table);
+    var chart = el('div', 'chart', 'Loading the last ' + (p.resolution === 'P1D' ? '30 days' : '48 hours') + '…');
+    root.appendChild(chart);
+    drawSeries(chart, p);
     return root;
+  }
+
+  // The buckets up to the one shown: 48 hours or 30 days, as a small line chart (inline SVG).
+  function drawSeries(chart, p) {
+    var daily = p.resolution === 'P1D';
+    var to = new Date(new Date(p.bucket).getTime() + (daily ? 86400000 : 3600000));
+    var from = new Date(to.getTime() - (daily ? 30 * 86400000 : 48 * 3600000));
+    var url = 'api/v1/series?level=' + encodeURIComponent(p.level) + '&area=' + encodeURIComponent(p.code) +
+      '&quantity=' + encodeURIComponent(p.quantity) + '&resolution=' + encodeURIComponent(p.resolution) +
+      '&from=' + from.toISOString() + '&to=' + to.toISOString();
+    fetch(url, { cache: 'no-store' })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error('HTTP ' + response.status);
+        }
+        return response.json();
+      })
+      .then(function (series) {
+        var points = series.points.filter(function (point) { return typeof point.value === 'number'; });
+        chart.textContent = '';
+        if (points.length < 2) {
+          chart.appendChild(el('span', 'note', 'Not enough history for a chart yet.'));
+          return;
+        }
+        var quantity = QUANTITIES[p.quantity];
+        var values = points.map(function (point) { return point.value; });
+        var min = Math.min.apply(null, values);
+        var max = Math.max.apply(null, values);
+        var span = max - min || 1;
+        var width = 260;
+        var height = 64;
+        var t0 = from.getTime();
+        var t1 = to.getTime();
+        var svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+        svg.setAttribute('viewBox', '0 0 ' + width + ' ' + height);
+        svg.setAttribute('width', String(width));
+        svg.setAttribute('height', String(height));
+        svg.setAttribute('role', 'img');
+        svg.setAttribute('aria-label', quantity.label + ' over the last ' + points.length + ' buckets');
+        var line = document.createElementNS('http://www.w3.org/2000/svg', 'polyline');
+        line.setAttribute('points', points.map(function (point) {
+          var x = (new Date(point.bucket).getTime() - t0) / (t1 - t0) * (width - 8) + 4;
+          var y = height - 6 - (point.value - min) / span * (height - 12);
+          return x.toFixed(1) + ',' + y.toFixed(1);
+        }).join(' '));
+        line.setAttribute('fill', 'none');
+        line.setAttribute('stroke', quantity.colours[5]);
+        line.setAttribute('stroke-width', '2');
+        svg.appendChild(line);
+        chart.appendChild(svg);
+        chart.appendChild(el('span', 'note', fmt(min, quantity.digits) + ' – ' + fmt(max, quantity.digits) + ' ' +
+          quantity.unit + ' over ' + (daily ? '30 days' : '48 hours') + ' (' + points.length + ' buckets)'));
+      })
+      .catch(function (error) {
+        chart.textContent = 'No chart (' + error.message + ').';
+      });
   }
 
   function addRow(table, label, content) {
@@ -406,7 +519,8 @@
         text += ' · showing data from ' + clock(state.updatedAt);
       }
     } else {
-      text = 'Updated ' + clock(state.updatedAt || now) + ' · ' + state.summary + ' · checked ' + clock(now);
+      text = 'Updated ' + clock(state.updatedAt || now) + ' · ' + state.summary + ' · checked ' + clock(now) +
+        (state.live ? ' · live' : ' · every ' + REFRESH_MS / 1000 + ' s');
     }
     statusEl.appendChild(document.createTextNode(text));
   }

@@ -27,6 +27,7 @@ import org.soilobs.sink.Sink;
 import org.soilobs.sink.SinkConfig;
 import org.soilobs.storage.Database;
 import org.soilobs.storage.DbConfig;
+import org.soilobs.storage.StorageConfig;
 import org.soilobs.streams.StreamsApp;
 import org.soilobs.streams.StreamsSettings;
 import org.soilobs.streams.TopicBootstrap;
@@ -88,7 +89,7 @@ public final class Observatory implements AutoCloseable {
 
         DbConfig db = DbConfig.fromEnv(env);
         pool = remember(Database.pool(db, "observatory", 8));
-        Database.migrate(pool);
+        Database.migrate(pool, StorageConfig.fromEnv(env));
         remember(Sink.start(SinkConfig.fromEnv(env), pool));
 
         remember(IngestApp.start(IngestConfig.fromEnv(env)));

@@ -3,6 +3,8 @@ package org.soilobs.allinone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -47,7 +49,8 @@ import org.soilobs.sim.Scenario;
  * The whole observatory on real servers — HiveMQ, a KRaft Kafka broker, PostgreSQL — fed by the
  * simulator through MQTT. The oracle (DESIGN §2): every PUBACKed reading is in the database or in the
  * dead-letter topic exactly once, and every aggregate equals a recomputation from the published
- * readings, done here independently of the streams code.
+ * readings, done here independently of the streams code: the statistics from the readings stored with
+ * the flags exactly {@code {G}}, the flag counts from every stored reading's flags.
  */
 class ObservatoryEndToEndIT {
 
@@ -119,7 +122,11 @@ class ObservatoryEndToEndIT {
 
     @Test
     void everyAggregateAtEveryLevelEqualsTheReference() throws Exception {
-        Map<String, Expected> reference = Reference.compute(scenario.validReadings(), fieldsById());
+        awaitTrue(() -> count("SELECT count(*) FROM reading") >= scenario.validReadings().size());
+        Map<String, List<String>> storedFlags = readStoredFlags();
+        assertThat(storedFlags.keySet()).as("every valid reading is stored")
+                .containsAll(scenario.validReadings().stream().map(PublishedReading::identity).toList());
+        Map<String, Expected> reference = Reference.compute(scenario.validReadings(), storedFlags, fieldsById());
         assertThat(reference.keySet().stream().map(key -> key.split("\\|")[0]).distinct())
                 .containsExactlyInAnyOrder("field", "country", "subregion", "region", "world");
 
@@ -131,12 +138,15 @@ class ObservatoryEndToEndIT {
             Stored got = stored.get(entry.getKey());
             String key = entry.getKey();
             assertThat(got.count()).as("count of %s", key).isEqualTo(want.count());
-            assertThat(got.sum() / got.count()).as("mean of %s", key).isCloseTo(want.mean(), within(1e-9));
+            assertThat(got.flags()).as("flag counts of %s", key).isEqualTo(want.flags());
+            assertThat(got.members()).as("members of %s", key).isEqualTo(want.members());
             assertThat(got.min()).as("min of %s", key).isEqualTo(want.min());
             assertThat(got.max()).as("max of %s", key).isEqualTo(want.max());
-            assertThat(got.areaWeightedSum() / got.areaHa()).as("area-weighted mean of %s", key)
-                    .isCloseTo(want.areaWeightedMean(), within(1e-9));
-            assertThat(got.members()).as("members of %s", key).isEqualTo(want.members());
+            if (want.count() > 0) {
+                assertThat(got.sum() / got.count()).as("mean of %s", key).isCloseTo(want.mean(), within(1e-9));
+                assertThat(got.areaWeightedSum() / got.areaHa()).as("area-weighted mean of %s", key)
+                        .isCloseTo(want.areaWeightedMean(), within(1e-9));
+            }
         }
     }
 
@@ -179,7 +189,8 @@ class ObservatoryEndToEndIT {
     private static boolean countsMatch(Map<String, Stored> stored, Map<String, Expected> reference) {
         return stored.keySet().equals(reference.keySet()) && reference.entrySet().stream().allMatch(entry -> {
             Stored got = stored.get(entry.getKey());
-            return got.count() == entry.getValue().count() && got.members() == entry.getValue().members();
+            return got.count() == entry.getValue().count() && got.members() == entry.getValue().members()
+                    && got.flags().equals(entry.getValue().flags());
         });
     }
 
@@ -189,16 +200,34 @@ class ObservatoryEndToEndIT {
                 Statement statement = connection.createStatement();
                 ResultSet result = statement.executeQuery("""
                         SELECT level, area, quantity, resolution, bucket, count, sum, min, max, area_ha,
-                               area_weighted_sum, members
+                               area_weighted_sum, members, flags::text
                         FROM aggregate""")) {
             while (result.next()) {
                 String key = Reference.key(result.getString(1), result.getString(2), result.getString(3),
                         result.getString(4), result.getTimestamp(5).toInstant());
-                rows.put(key, new Stored(result.getLong(6), result.getDouble(7), result.getDouble(8),
-                        result.getDouble(9), result.getDouble(10), result.getDouble(11), result.getInt(12)));
+                rows.put(key, new Stored(result.getLong(6), result.getDouble(7), result.getObject(8, Double.class),
+                        result.getObject(9, Double.class), result.getDouble(10), result.getDouble(11), result.getInt(12),
+                        Json.mapper().readValue(result.getString(13), FLAG_COUNTS)));
             }
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("aggregate flags are not a JSON object of counts", e);
         }
         return rows;
+    }
+
+    /** Identity (sensor|quantity|time) → the flags the reading was stored with. */
+    private static Map<String, List<String>> readStoredFlags() throws SQLException {
+        Map<String, List<String>> flags = new HashMap<>();
+        try (Connection connection = observatory.dataSource().getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT sensor, quantity, time, flags FROM reading")) {
+            while (result.next()) {
+                String identity = result.getString(1) + '|' + result.getString(2) + '|'
+                        + result.getTimestamp(3).toInstant();
+                flags.put(identity, List.of((String[]) result.getArray(4).getArray()));
+            }
+        }
+        return flags;
     }
 
     private static List<Rejection> readRejections(int expected) throws Exception {
@@ -245,16 +274,23 @@ class ObservatoryEndToEndIT {
         }
     }
 
-    record Stored(long count, double sum, double min, double max, double areaHa, double areaWeightedSum,
-            int members) {
+    private static final TypeReference<TreeMap<String, Long>> FLAG_COUNTS = new TypeReference<>() {
+    };
+
+    /** {@code min} and {@code max} are null without good readings. */
+    record Stored(long count, double sum, Double min, Double max, double areaHa, double areaWeightedSum,
+            int members, Map<String, Long> flags) {
     }
 
-    record Expected(long count, double mean, double min, double max, double areaWeightedMean, int members) {
+    /** {@code min} and {@code max} are null, the means NaN, without good readings. */
+    record Expected(long count, double mean, Double min, Double max, double areaWeightedMean, int members,
+            Map<String, Long> flags) {
     }
 
     /**
      * The reference, computed the plain way: group the valid published readings by area and bucket at
-     * every level, straight from each field's registration.
+     * every level, straight from each field's registration. Every reading counts its stored flags and makes
+     * its child a member; only those stored with flags exactly {@code {G}} enter the statistics.
      */
     static final class Reference {
 
@@ -262,20 +298,27 @@ class ObservatoryEndToEndIT {
             return String.join("|", level, area, quantity, resolution, bucket.toString());
         }
 
-        static Map<String, Expected> compute(List<PublishedReading> readings, Map<String, Field> fields) {
-            // (level|area|quantity|resolution|bucket) → field id → that field's readings in the bucket
+        static Map<String, Expected> compute(List<PublishedReading> readings, Map<String, List<String>> storedFlags,
+                                             Map<String, Field> fields) {
+            // (level|area|quantity|resolution|bucket) → field id → that field's good readings in the bucket
             Map<String, Map<String, List<Double>>> byAreaAndField = new TreeMap<>();
             Map<String, Map<String, String>> childOf = new HashMap<>();
+            Map<String, Map<String, Long>> flagCounts = new HashMap<>();
             for (PublishedReading reading : readings) {
                 Field field = fields.get(reading.field());
+                List<String> flags = storedFlags.get(reading.identity());
+                boolean good = flags.equals(List.of("G"));
                 for (Resolution resolution : Resolution.values()) {
                     Instant bucket = resolution.bucketOf(reading.time());
                     for (Level level : Level.values()) {
                         String area = level == Level.FIELD ? field.id() : field.placement().codeAt(level);
                         String key = key(level.id(), area, reading.quantity(), resolution.id(), bucket);
-                        byAreaAndField.computeIfAbsent(key, k -> new TreeMap<>())
-                                .computeIfAbsent(field.id(), k -> new ArrayList<>()).add(reading.value());
+                        Map<String, List<Double>> perField = byAreaAndField.computeIfAbsent(key, k -> new TreeMap<>());
+                        if (good) {
+                            perField.computeIfAbsent(field.id(), k -> new ArrayList<>()).add(reading.value());
+                        }
                         childOf.computeIfAbsent(key, k -> new HashMap<>()).put(field.id(), child(level, field));
+                        flags.forEach(flag -> flagCounts.computeIfAbsent(key, k -> new TreeMap<>()).merge(flag, 1L, Long::sum));
                     }
                 }
             }
@@ -291,10 +334,10 @@ class ObservatoryEndToEndIT {
                 }
                 int members = (int) childOf.get(key).values().stream().distinct().count();
                 expected.put(key, new Expected(all.size(),
-                        all.stream().mapToDouble(Double::doubleValue).average().orElseThrow(),
-                        all.stream().mapToDouble(Double::doubleValue).min().orElseThrow(),
-                        all.stream().mapToDouble(Double::doubleValue).max().orElseThrow(),
-                        weighted / area, members));
+                        all.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN),
+                        all.stream().mapToDouble(Double::doubleValue).boxed().min(Double::compare).orElse(null),
+                        all.stream().mapToDouble(Double::doubleValue).boxed().max(Double::compare).orElse(null),
+                        weighted / area, members, flagCounts.get(key)));
             });
             return expected;
         }

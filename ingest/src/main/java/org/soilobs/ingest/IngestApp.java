@@ -3,13 +3,13 @@ package org.soilobs.ingest;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.soilobs.ingest.bridge.KafkaSettings;
 import org.soilobs.ingest.bridge.MqttKafkaBridge;
-import org.soilobs.ingest.decode.CanonicalDecoder;
 import org.soilobs.ingest.decode.PayloadDecoding;
 import org.soilobs.ingest.registry.RegistryFollower;
 import org.soilobs.ingest.registry.SensorRegistry;
@@ -79,42 +79,45 @@ public final class IngestApp {
         IngestMetrics metrics = new IngestMetrics(meters);
         RegistryFollower follower = new RegistryFollower(config.kafkaBootstrap(), config.clientId() + "-registry",
                 registry);
-        MqttKafkaBridge bridge = null;
+        List<MqttKafkaBridge> bridges = new ArrayList<>();
         try {
             follower.start();
             if (!follower.awaitCaughtUp(config.startupTimeout())) {
                 throw new IllegalStateException("the sensor registry did not catch up with the Kafka topic within "
                         + config.startupTimeout() + " (is " + config.kafkaBootstrap() + " reachable?)");
             }
-            PayloadDecoding decoding = new PayloadDecoding(
-                    List.of(new CanonicalDecoder(registry, config.maxPayloadBytes(), config.futureTolerance())),
-                    config.maxPayloadBytes());
-            bridge = new MqttKafkaBridge(config, decoding,
-                    () -> new KafkaProducer<>(KafkaSettings.producerProperties(config.kafkaBootstrap(),
-                            config.clientId() + "-producer")),
-                    metrics, Clock.systemUTC());
-            bridge.start();
-            if (!bridge.awaitConnected(config.startupTimeout())) {
-                throw new IllegalStateException("no MQTT connection to " + config.mqttUrl() + " within "
-                        + config.startupTimeout());
+            PayloadDecoding decoding = PayloadDecoding.allFormats(registry, config.maxPayloadBytes(),
+                    config.futureTolerance());
+            for (MqttSource source : config.sources()) {
+                MqttKafkaBridge bridge = new MqttKafkaBridge(config, source, decoding,
+                        () -> new KafkaProducer<>(KafkaSettings.producerProperties(config.kafkaBootstrap(),
+                                source.clientId() + "-producer")),
+                        metrics, Clock.systemUTC());
+                bridges.add(bridge);
+                bridge.start();
+            }
+            for (int i = 0; i < bridges.size(); i++) {
+                if (!bridges.get(i).awaitConnected(config.startupTimeout())) {
+                    throw new IllegalStateException("no MQTT connection to source " + config.sources().get(i).name()
+                            + " at " + config.sources().get(i).url() + " within " + config.startupTimeout());
+                }
             }
             log.info("Ingest running: {} sensors registered, bridging {} into Kafka {}", registry.size(),
-                    config.mqttUrl(), config.kafkaBootstrap());
-            return new Running(config, registry, follower, bridge, metrics, meters);
+                    config.sources().stream().map(source -> source.name() + " " + source.url() + " "
+                            + source.topicFilter()).toList(), config.kafkaBootstrap());
+            return new Running(config, registry, follower, bridges, metrics, meters);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            closeAll(bridge, follower);
+            closeAll(bridges, follower);
             throw new IllegalStateException("interrupted while starting ingest", e);
         } catch (RuntimeException e) {
-            closeAll(bridge, follower);
+            closeAll(bridges, follower);
             throw e;
         }
     }
 
-    private static void closeAll(MqttKafkaBridge bridge, RegistryFollower follower) {
-        if (bridge != null) {
-            bridge.close();
-        }
+    private static void closeAll(List<MqttKafkaBridge> bridges, RegistryFollower follower) {
+        bridges.forEach(MqttKafkaBridge::close);
         follower.close();
     }
 
@@ -124,16 +127,16 @@ public final class IngestApp {
         private final IngestConfig config;
         private final SensorRegistry registry;
         private final RegistryFollower follower;
-        private final MqttKafkaBridge bridge;
+        private final List<MqttKafkaBridge> bridges;
         private final IngestMetrics metrics;
         private final PrometheusMeterRegistry meters;
 
         private Running(IngestConfig config, SensorRegistry registry, RegistryFollower follower,
-                MqttKafkaBridge bridge, IngestMetrics metrics, PrometheusMeterRegistry meters) {
+                List<MqttKafkaBridge> bridges, IngestMetrics metrics, PrometheusMeterRegistry meters) {
             this.config = config;
             this.registry = registry;
             this.follower = follower;
-            this.bridge = bridge;
+            this.bridges = List.copyOf(bridges);
             this.metrics = metrics;
             this.meters = meters;
         }
@@ -155,14 +158,14 @@ public final class IngestApp {
             return meters;
         }
 
+        /** Whether every source is connected. */
         public boolean isConnected() {
-            return bridge.isConnected();
+            return bridges.stream().allMatch(MqttKafkaBridge::isConnected);
         }
 
         @Override
         public void close() {
-            bridge.close();
-            follower.close();
+            closeAll(bridges, follower);
             LoggerFactory.getLogger(IngestApp.class).info("Ingest stopped: {} messages received, {} acknowledged, "
                     + "{} readings forwarded, {} rejections", metrics.receivedMessages(), metrics.ackedMessages(),
                     metrics.forwardedReadings(), metrics.rejections());

@@ -1,13 +1,17 @@
 package org.soilobs.ingest;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import org.soilobs.ingest.bridge.GatewayTopic;
+import org.soilobs.ingest.bridge.SourceType;
 import org.soilobs.ingest.decode.CanonicalDecoder;
 import org.soilobs.ingest.decode.PayloadDecoding;
 
@@ -28,6 +32,8 @@ import org.soilobs.ingest.decode.PayloadDecoding;
  * @param futureTolerance how far ahead of its receipt a reading's time may be
  * @param sourceName names this MQTT source in dead letters
  * @param startupTimeout how long start-up waits for the sensor registry and the first MQTT connection
+ * @param extraSources further MQTT sources (LoRaWAN network servers, …), each its own connection, besides
+ *     the observatory broker above
  */
 public record IngestConfig(
         String mqttUrl,
@@ -40,7 +46,8 @@ public record IngestConfig(
         int maxPayloadBytes,
         Duration futureTolerance,
         String sourceName,
-        Duration startupTimeout) {
+        Duration startupTimeout,
+        List<MqttSource> extraSources) {
 
     public static final String DEFAULT_MQTT_URL = "tcp://127.0.0.1:1883";
     public static final String DEFAULT_CLIENT_ID = "ingest-1";
@@ -52,22 +59,11 @@ public record IngestConfig(
     /** Base64 of this many bytes plus the dead letter's other fields stays under Kafka's 1 MiB record limit. */
     public static final int MAX_PAYLOAD_BYTES_CEILING = 512 * 1024;
 
-    private static final Set<String> SCHEMES = Set.of("tcp", "ssl", "ws", "wss");
     // MQTT 5 session expiry is an unsigned 32-bit count of seconds; 0xFFFFFFFF means "never".
     private static final long MAX_SESSION_EXPIRY_SECONDS = 0xFFFF_FFFEL;
 
     public IngestConfig {
-        requireText(mqttUrl, "OBS_MQTT_URL");
-        URI uri;
-        try {
-            uri = new URI(mqttUrl);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("OBS_MQTT_URL is not a URL: " + mqttUrl);
-        }
-        if (uri.getScheme() == null || !SCHEMES.contains(uri.getScheme()) || uri.getHost() == null) {
-            throw new IllegalArgumentException("OBS_MQTT_URL must look like tcp://host:port (or ssl, ws, wss), was "
-                    + mqttUrl);
-        }
+        MqttSource.requireUrl(mqttUrl, "OBS_MQTT_URL");
         if (mqttUsername != null && mqttUsername.isEmpty()) {
             mqttUsername = null;
         }
@@ -99,13 +95,30 @@ public record IngestConfig(
         if (startupTimeout.isNegative() || startupTimeout.isZero()) {
             throw new IllegalArgumentException("OBS_INGEST_STARTUP_TIMEOUT must be positive, was " + startupTimeout);
         }
+        // Fails here, not at start, on a source name unfit for metrics and dead letters.
+        new MqttSource(sourceName, SourceType.OBSERVATORY, mqttUrl, GatewayTopic.FILTER, null, null, clientId);
+        extraSources = List.copyOf(extraSources);
+        Set<String> names = new HashSet<>();
+        Set<String> clientIds = new HashSet<>();
+        names.add(sourceName);
+        clientIds.add(clientId + "@" + mqttUrl);
+        for (MqttSource source : extraSources) {
+            if (!names.add(source.name())) {
+                throw new IllegalArgumentException("OBS_INGEST_SOURCES names source " + source.name() + " twice (or "
+                        + "as OBS_INGEST_SOURCE_NAME)");
+            }
+            if (!clientIds.add(source.clientId() + "@" + source.url())) {
+                throw new IllegalArgumentException("source " + source.name() + " uses client id " + source.clientId()
+                        + " on " + source.url() + " like another source: one session would take over the other");
+            }
+        }
     }
 
     /** Every default, talking to the given broker and Kafka: handy for tests and the all-in-one launcher. */
     public static IngestConfig of(String mqttUrl, String kafkaBootstrap) {
         return new IngestConfig(mqttUrl, null, null, DEFAULT_CLIENT_ID, DEFAULT_RECEIVE_MAXIMUM,
                 DEFAULT_SESSION_EXPIRY, kafkaBootstrap, PayloadDecoding.DEFAULT_MAX_PAYLOAD_BYTES,
-                CanonicalDecoder.DEFAULT_FUTURE_TOLERANCE, DEFAULT_SOURCE_NAME, DEFAULT_STARTUP_TIMEOUT);
+                CanonicalDecoder.DEFAULT_FUTURE_TOLERANCE, DEFAULT_SOURCE_NAME, DEFAULT_STARTUP_TIMEOUT, List.of());
     }
 
     public static IngestConfig fromEnv() {
@@ -113,28 +126,74 @@ public record IngestConfig(
     }
 
     public static IngestConfig fromEnv(Map<String, String> env) {
+        String clientId = get(env, "OBS_INGEST_CLIENT_ID", DEFAULT_CLIENT_ID, Function.identity());
         return new IngestConfig(
                 get(env, "OBS_MQTT_URL", DEFAULT_MQTT_URL, Function.identity()),
                 get(env, "OBS_MQTT_USERNAME", null, Function.identity()),
                 get(env, "OBS_MQTT_PASSWORD", null, Function.identity()),
-                get(env, "OBS_INGEST_CLIENT_ID", DEFAULT_CLIENT_ID, Function.identity()),
+                clientId,
                 get(env, "OBS_INGEST_RECEIVE_MAXIMUM", DEFAULT_RECEIVE_MAXIMUM, Integer::valueOf),
                 get(env, "OBS_INGEST_SESSION_EXPIRY", DEFAULT_SESSION_EXPIRY, Duration::parse),
                 get(env, "OBS_KAFKA_BOOTSTRAP", DEFAULT_KAFKA_BOOTSTRAP, Function.identity()),
                 get(env, "OBS_INGEST_MAX_PAYLOAD_BYTES", PayloadDecoding.DEFAULT_MAX_PAYLOAD_BYTES, Integer::valueOf),
                 get(env, "OBS_INGEST_FUTURE_TOLERANCE", CanonicalDecoder.DEFAULT_FUTURE_TOLERANCE, Duration::parse),
                 get(env, "OBS_INGEST_SOURCE_NAME", DEFAULT_SOURCE_NAME, Function.identity()),
-                get(env, "OBS_INGEST_STARTUP_TIMEOUT", DEFAULT_STARTUP_TIMEOUT, Duration::parse));
+                get(env, "OBS_INGEST_STARTUP_TIMEOUT", DEFAULT_STARTUP_TIMEOUT, Duration::parse),
+                extraSources(env, clientId));
+    }
+
+    // OBS_INGEST_SOURCES=ttn,chirpstack, then OBS_INGEST_SOURCE_TTN_TYPE, _URL, _TOPIC, _USERNAME, _PASSWORD,
+    // _CLIENT_ID for each.
+    private static List<MqttSource> extraSources(Map<String, String> env, String clientId) {
+        String listed = env.get("OBS_INGEST_SOURCES");
+        if (listed == null || listed.isBlank()) {
+            return List.of();
+        }
+        List<MqttSource> sources = new ArrayList<>();
+        for (String raw : listed.split(",")) {
+            String name = raw.strip();
+            if (name.isEmpty()) {
+                continue;
+            }
+            String prefix = "OBS_INGEST_SOURCE_" + name.toUpperCase(Locale.ROOT).replace('-', '_') + "_";
+            String typeName = env.get(prefix + "TYPE");
+            if (typeName == null || typeName.isBlank()) {
+                throw new IllegalArgumentException(prefix + "TYPE must name the source's type (observatory, ttn-v3, "
+                        + "chirpstack-v4)");
+            }
+            SourceType type = SourceType.byId(typeName);
+            sources.add(new MqttSource(name, type,
+                    get(env, prefix + "URL", null, Function.identity()),
+                    get(env, prefix + "TOPIC", type.defaultFilter(), Function.identity()),
+                    get(env, prefix + "USERNAME", null, Function.identity()),
+                    get(env, prefix + "PASSWORD", null, Function.identity()),
+                    get(env, prefix + "CLIENT_ID", clientId + "-" + name, Function.identity())));
+        }
+        return sources;
+    }
+
+    /** Every source: the observatory broker first, then {@link #extraSources()}. */
+    public List<MqttSource> sources() {
+        List<MqttSource> all = new ArrayList<>(1 + extraSources.size());
+        all.add(new MqttSource(sourceName, SourceType.OBSERVATORY, mqttUrl, GatewayTopic.FILTER, mqttUsername,
+                mqttPassword, clientId));
+        all.addAll(extraSources);
+        return all;
     }
 
     public IngestConfig withClientId(String otherClientId) {
         return new IngestConfig(mqttUrl, mqttUsername, mqttPassword, otherClientId, receiveMaximum, sessionExpiry,
-                kafkaBootstrap, maxPayloadBytes, futureTolerance, sourceName, startupTimeout);
+                kafkaBootstrap, maxPayloadBytes, futureTolerance, sourceName, startupTimeout, extraSources);
+    }
+
+    public IngestConfig withExtraSources(List<MqttSource> sources) {
+        return new IngestConfig(mqttUrl, mqttUsername, mqttPassword, clientId, receiveMaximum, sessionExpiry,
+                kafkaBootstrap, maxPayloadBytes, futureTolerance, sourceName, startupTimeout, sources);
     }
 
     public IngestConfig withCredentials(String username, String password) {
         return new IngestConfig(mqttUrl, username, password, clientId, receiveMaximum, sessionExpiry,
-                kafkaBootstrap, maxPayloadBytes, futureTolerance, sourceName, startupTimeout);
+                kafkaBootstrap, maxPayloadBytes, futureTolerance, sourceName, startupTimeout, extraSources);
     }
 
     /** The settings as logged at start, the password masked. */
@@ -150,7 +209,8 @@ public record IngestConfig(
                 + ", maxPayloadBytes=" + maxPayloadBytes
                 + ", futureTolerance=" + futureTolerance
                 + ", sourceName=" + sourceName
-                + ", startupTimeout=" + startupTimeout + "]";
+                + ", startupTimeout=" + startupTimeout
+                + ", extraSources=" + extraSources + "]";
     }
 
     private static <T> T get(Map<String, String> env, String name, T fallback, Function<String, T> parse) {

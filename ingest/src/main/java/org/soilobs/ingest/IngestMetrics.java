@@ -15,13 +15,15 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@code ingest.messages.received} [{@code ingest_messages_received_total}] MQTT messages taken in;</li>
  *   <li>{@code ingest.messages.acked} MQTT messages acknowledged to the broker (after Kafka had them);</li>
- *   <li>{@code ingest.messages.inflight} gauge: received and not yet acknowledged;</li>
+ *   <li>{@code ingest.messages.inflight}{@code {source}} gauge: received and not yet acknowledged, per MQTT
+ *       source;</li>
  *   <li>{@code ingest.readings.forwarded} readings Kafka acknowledged in {@code soil.readings.raw};</li>
  *   <li>{@code ingest.readings.rejected}{@code {reason}} dead letters Kafka acknowledged in
  *       {@code soil.readings.rejected} (a whole rejected message counts once);</li>
  *   <li>{@code ingest.kafka.send} timer: from send to Kafka's acknowledgement;</li>
  *   <li>{@code ingest.kafka.send.failures} sends Kafka refused or that timed out;</li>
- *   <li>{@code ingest.mqtt.connects} successful MQTT connections (the first one and every reconnect).</li>
+ *   <li>{@code ingest.mqtt.connects} successful MQTT connections of all sources (the first ones and every
+ *       reconnect).</li>
  * </ul>
  * Redelivered messages are counted again: these are counts of work done, not of distinct data.
  */
@@ -53,9 +55,9 @@ public final class IngestMetrics {
                 .publishPercentiles(0.5, 0.99).register(registry);
     }
 
-    /** Registers the in-flight gauge; the supplier is read at scrape time. */
-    public void inFlightGauge(Supplier<Number> inFlight) {
-        Gauge.builder("ingest.messages.inflight", inFlight)
+    /** Registers the in-flight gauge of one MQTT source; the supplier is read at scrape time. */
+    public void inFlightGauge(String source, Supplier<Number> inFlight) {
+        Gauge.builder("ingest.messages.inflight", inFlight).tag("source", source)
                 .description("MQTT messages received and not yet acknowledged").register(registry);
     }
 

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.soilobs.ingest.bridge.SourceType;
 
 class IngestConfigTest {
 
@@ -44,14 +47,51 @@ class IngestConfigTest {
 
         assertThat(config).isEqualTo(new IngestConfig("ssl://mqtt.example.org:8883", "ingest", "s3cret", "ingest-7", 200,
                 Duration.ofHours(2), "k1:9092,k2:9092", 65_536, Duration.ofMinutes(1), "tts-eu1",
-                Duration.ofSeconds(10)));
+                Duration.ofSeconds(10), List.of()));
     }
 
     @Test
-    void masksThePasswordWhenPrinted() {
-        IngestConfig config = IngestConfig.fromEnv(Map.of("OBS_MQTT_USERNAME", "ingest", "OBS_MQTT_PASSWORD", "s3cret"));
+    void readsFurtherSourcesEachWithItsOwnConnection() {
+        IngestConfig config = IngestConfig.fromEnv(Map.ofEntries(
+                Map.entry("OBS_INGEST_CLIENT_ID", "ingest-7"),
+                Map.entry("OBS_INGEST_SOURCES", "ttn, chirp-stack"),
+                Map.entry("OBS_INGEST_SOURCE_TTN_TYPE", "ttn-v3"),
+                Map.entry("OBS_INGEST_SOURCE_TTN_URL", "ssl://eu1.cloud.thethings.network:8883"),
+                Map.entry("OBS_INGEST_SOURCE_TTN_USERNAME", "soil@ttn"),
+                Map.entry("OBS_INGEST_SOURCE_TTN_PASSWORD", "NNSXS.secret"),
+                Map.entry("OBS_INGEST_SOURCE_CHIRP_STACK_TYPE", "chirpstack-v4"),
+                Map.entry("OBS_INGEST_SOURCE_CHIRP_STACK_URL", "tcp://chirpstack:1883"),
+                Map.entry("OBS_INGEST_SOURCE_CHIRP_STACK_TOPIC", "application/17c82e96/device/+/event/up"),
+                Map.entry("OBS_INGEST_SOURCE_CHIRP_STACK_CLIENT_ID", "ingest-cs-7")));
 
-        assertThat(config.toString()).contains("mqttUsername=ingest", "mqttPassword=****").doesNotContain("s3cret");
+        assertThat(config.sources()).containsExactly(
+                new MqttSource("observatory", SourceType.OBSERVATORY, "tcp://127.0.0.1:1883", "soil/v1/+/up", null, null,
+                        "ingest-7"),
+                new MqttSource("ttn", SourceType.TTN_V3, "ssl://eu1.cloud.thethings.network:8883", "v3/+/devices/+/up",
+                        "soil@ttn", "NNSXS.secret", "ingest-7-ttn"),
+                new MqttSource("chirp-stack", SourceType.CHIRPSTACK_V4, "tcp://chirpstack:1883",
+                        "application/17c82e96/device/+/event/up", null, null, "ingest-cs-7"));
+        assertThat(config.toString()).contains("password=****").doesNotContain("NNSXS.secret");
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', value = {
+        "OBS_INGEST_SOURCE_TTN_TYPE | OBS_INGEST_SOURCES=ttn",
+        "unknown source type        | OBS_INGEST_SOURCES=ttn; OBS_INGEST_SOURCE_TTN_TYPE=helium; OBS_INGEST_SOURCE_TTN_URL=tcp://h:1883",
+        "URL                        | OBS_INGEST_SOURCES=ttn; OBS_INGEST_SOURCE_TTN_TYPE=ttn-v3",
+        "twice                      | OBS_INGEST_SOURCES=observatory; OBS_INGEST_SOURCE_OBSERVATORY_TYPE=observatory; OBS_INGEST_SOURCE_OBSERVATORY_URL=tcp://h:1883",
+        "client id                  | OBS_INGEST_SOURCES=a,b; OBS_INGEST_SOURCE_A_TYPE=ttn-v3; OBS_INGEST_SOURCE_A_URL=tcp://h:1883; OBS_INGEST_SOURCE_A_CLIENT_ID=x; OBS_INGEST_SOURCE_B_TYPE=ttn-v3; OBS_INGEST_SOURCE_B_URL=tcp://h:1883; OBS_INGEST_SOURCE_B_CLIENT_ID=x",
+        "source name                | OBS_INGEST_SOURCES=TTN!; OBS_INGEST_SOURCE_TTN!_TYPE=ttn-v3; OBS_INGEST_SOURCE_TTN!_URL=tcp://h:1883",
+    })
+    void rejectsAnIncompleteOrCollidingSource(String expected, String variables) {
+        Map<String, String> env = new HashMap<>();
+        for (String variable : variables.split(";")) {
+            String[] pair = variable.strip().split("=", 2);
+            env.put(pair[0], pair[1]);
+        }
+
+        assertThatThrownBy(() -> IngestConfig.fromEnv(env)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(expected);
     }
 
     @ParameterizedTest(name = "{0}={1}")

@@ -60,7 +60,7 @@ class KafkaOutageIT {
             IngestMetrics metrics = new IngestMetrics(new SimpleMeterRegistry());
             String bootstrap = kafka.bootstrapServers();
 
-            try (MqttKafkaBridge bridge = new MqttKafkaBridge(config,
+            try (MqttKafkaBridge bridge = new MqttKafkaBridge(config, config.sources().get(0),
                     new PayloadDecoding(List.of(new CanonicalDecoder(registry)), config.maxPayloadBytes()),
                     () -> new KafkaProducer<>(impatientProducer(bootstrap)), metrics, Clock.systemUTC());
                     TestGateway gateway = new TestGateway(broker.url(), "gw-outage")) {

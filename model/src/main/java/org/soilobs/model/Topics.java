@@ -9,6 +9,11 @@ public final class Topics {
     public static final String READINGS_REJECTED = "soil.readings.rejected";
     /** Enriched, flagged readings, keyed by sensor id. */
     public static final String READINGS_CLEAN = "soil.readings.clean";
+    /**
+     * Readings that came later than the grace period, so missed their aggregates, keyed by sensor id; the
+     * same {@link EnrichedReading} as in {@link #READINGS_CLEAN}, where they also are.
+     */
+    public static final String READINGS_LATE = "soil.readings.late";
     /** Aggregates at every level, keyed by {@link AggregateKey}. */
     public static final String AGGREGATES = "soil.aggregates";
     /** Registered fields (compacted), keyed by field id. */

@@ -18,13 +18,18 @@ import org.soilobs.storage.DbConfig;
  *     allows none but the page's own origin, {@code *} allows any
  * @param db where the database is
  * @param dbPoolSize the most connections the API holds
+ * @param kafkaBootstrap Kafka's bootstrap servers, checked by {@code /health}; null when not configured.
+ *     The API does not need Kafka to answer: the check only tells whether the pipeline that feeds it
+ *     is reachable
  */
-public record ApiConfig(String host, int port, List<String> corsOrigins, DbConfig db, int dbPoolSize) {
+public record ApiConfig(String host, int port, List<String> corsOrigins, DbConfig db, int dbPoolSize,
+        String kafkaBootstrap) {
 
     public static final String HOST = "OBS_API_HOST";
     public static final String PORT = "OBS_API_PORT";
     public static final String CORS_ORIGINS = "OBS_API_CORS_ORIGINS";
     public static final String DB_POOL_SIZE = "OBS_API_DB_POOL_SIZE";
+    public static final String KAFKA_BOOTSTRAP = "OBS_KAFKA_BOOTSTRAP";
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -47,6 +52,19 @@ public record ApiConfig(String host, int port, List<String> corsOrigins, DbConfi
         if (dbPoolSize < 1 || dbPoolSize > 200) {
             throw new IllegalArgumentException(DB_POOL_SIZE + " must be 1..200, was " + dbPoolSize);
         }
+        if (kafkaBootstrap != null) {
+            kafkaBootstrap = kafkaBootstrap.trim();
+            if (kafkaBootstrap.isEmpty()) {
+                kafkaBootstrap = null;
+            } else {
+                checkBootstrap(kafkaBootstrap);
+            }
+        }
+    }
+
+    /** Without a Kafka check in {@code /health}. */
+    public ApiConfig(String host, int port, List<String> corsOrigins, DbConfig db, int dbPoolSize) {
+        this(host, port, corsOrigins, db, dbPoolSize, null);
     }
 
     public static ApiConfig fromEnv(Map<String, String> env) {
@@ -55,7 +73,8 @@ public record ApiConfig(String host, int port, List<String> corsOrigins, DbConfi
                 integer(env, PORT, DEFAULT_PORT),
                 origins(env.getOrDefault(CORS_ORIGINS, "")),
                 DbConfig.fromEnv(env),
-                integer(env, DB_POOL_SIZE, DEFAULT_DB_POOL_SIZE));
+                integer(env, DB_POOL_SIZE, DEFAULT_DB_POOL_SIZE),
+                env.get(KAFKA_BOOTSTRAP));
     }
 
     /** Whether browsers on any origin may call the API. */
@@ -77,6 +96,15 @@ public record ApiConfig(String host, int port, List<String> corsOrigins, DbConfi
 
     private static List<String> origins(String raw) {
         return Arrays.stream(raw.split(",")).map(String::trim).filter(origin -> !origin.isEmpty()).toList();
+    }
+
+    private static void checkBootstrap(String servers) {
+        for (String server : servers.split(",", -1)) {
+            if (!server.trim().matches("[^\\s:,]+:\\d{1,5}")) {
+                throw new IllegalArgumentException(KAFKA_BOOTSTRAP + " takes host:port[,host:port…], e.g. "
+                        + "127.0.0.1:9092; was '" + servers + "'");
+            }
+        }
     }
 
     private static void checkOrigin(String origin) {

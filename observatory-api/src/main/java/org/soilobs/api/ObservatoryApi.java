@@ -6,6 +6,9 @@ import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +19,7 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.soilobs.api.areas.AreaRoutes;
+import org.soilobs.api.fields.FieldRoutes;
 import org.soilobs.api.layers.LayerRoutes;
 import org.soilobs.api.ops.HealthRoutes;
 import org.soilobs.api.ops.HttpMetrics;
@@ -23,27 +27,40 @@ import org.soilobs.api.ops.JvmMeters;
 import org.soilobs.api.ops.MetricsRoutes;
 import org.soilobs.api.problem.ProblemResponses;
 import org.soilobs.api.series.SeriesRoutes;
-import org.soilobs.api.store.DbLayerVersions;
+import org.soilobs.api.store.LiveLayerVersions;
+import org.soilobs.api.live.LiveRoutes;
+import org.soilobs.api.ogc.OgcRoutes;
 import org.soilobs.model.Json;
 import org.soilobs.reference.ReferenceData;
 
 /**
- * The running observatory API: the HTTP routes under {@code /api/v1}, {@code /health}, {@code /metrics}
- * and the map page at {@code /}. Stateless: every instance answers the same from the same database,
- * entity tags included. Closing it stops the server; the data source stays the caller's.
+ * The running observatory API: the HTTP routes under {@code /api/v1}, OGC API – Features under
+ * {@code /ogc}, {@code /health}, {@code /metrics} and the map page at {@code /}. Stateless: every
+ * instance answers the same from the same database, entity tags included (an instance's in-memory
+ * layer versions follow the table within a quarter of a second). Closing it stops the server; the data source stays the caller's.
  */
 public final class ObservatoryApi implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ObservatoryApi.class);
     private static final long STOP_TIMEOUT_MS = 5_000;
+    /** The OpenAPI 3.0 document of every route, also served as the OGC API definition. */
+    public static final String OPENAPI_PATH = "/api/v1/openapi.json";
+    /** Every route's path template; the OpenAPI document describes each one. */
+    static final List<String> ROUTES = List.of(LayerRoutes.PATH, SeriesRoutes.PATH, AreaRoutes.PATH, FieldRoutes.PATH,
+            LiveRoutes.PATH, OPENAPI_PATH, HealthRoutes.PATH, MetricsRoutes.PATH, OgcRoutes.ROOT,
+            OgcRoutes.CONFORMANCE, OgcRoutes.API, OgcRoutes.COLLECTIONS, OgcRoutes.COLLECTION, OgcRoutes.ITEMS,
+            OgcRoutes.ITEM);
+    private static final String OPENAPI_RESOURCE = "/openapi/observatory-openapi.json";
 
     private final Javalin app;
     private final String baseUrl;
+    private final LiveRoutes live;
     private final List<AutoCloseable> owned;
 
-    private ObservatoryApi(Javalin app, String baseUrl, List<AutoCloseable> owned) {
+    private ObservatoryApi(Javalin app, String baseUrl, LiveRoutes live, List<AutoCloseable> owned) {
         this.app = app;
         this.baseUrl = baseUrl;
+        this.live = live;
         this.owned = owned;
     }
 
@@ -74,24 +91,38 @@ public final class ObservatoryApi implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(dataSource, "dataSource");
         Objects.requireNonNull(reference, "reference");
+        byte[] openApi = openApiDocument();
         List<AutoCloseable> owned = new ArrayList<>();
-        HealthRoutes health = new HealthRoutes(dataSource);
+        HealthRoutes health = new HealthRoutes(dataSource, config.kafkaBootstrap());
         owned.add(health);
         owned.addAll(ownedByCaller);
 
-        LayerRoutes layers = new LayerRoutes(reference, dataSource, new DbLayerVersions(dataSource));
+        LiveLayerVersions versions = new LiveLayerVersions(dataSource, LiveLayerVersions.DEFAULT_INTERVAL);
+        owned.add(versions);
+        LiveRoutes live = new LiveRoutes(versions);
+        owned.add(live);
+        LayerRoutes layers;
+        OgcRoutes ogc;
+        try {
+            layers = new LayerRoutes(reference, dataSource, versions);
+            ogc = new OgcRoutes(reference, dataSource, openApi);
+        } catch (RuntimeException e) {
+            closeAll(owned);
+            throw e;
+        }
         SeriesRoutes series = new SeriesRoutes(reference, dataSource, clock);
         AreaRoutes areas = new AreaRoutes(reference, dataSource);
+        FieldRoutes fields = new FieldRoutes(dataSource);
         MetricsRoutes metrics = new MetricsRoutes(registry);
-        HttpMetrics httpMetrics = new HttpMetrics(registry,
-                Set.of(LayerRoutes.PATH, SeriesRoutes.PATH, AreaRoutes.PATH, HealthRoutes.PATH, MetricsRoutes.PATH));
+        HttpMetrics httpMetrics = new HttpMetrics(registry, Set.copyOf(ROUTES));
 
         Javalin app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
             javalin.startupWatcherEnabled = false;
             javalin.http.prefer405over404 = true;
-            // A country layer is about 1 MB of coordinates: gzip level 1 costs a quarter of the CPU of the
-            // default level 6 for about 14 % more bytes, and a layer's 200 is the expensive answer.
+            // For bodies compressed per request (OGC items, series, areas; layers come compressed once per
+            // version): gzip level 1 costs a quarter of the CPU of the default level 6 for about 14 % more
+            // bytes on a megabyte of coordinates.
             javalin.http.gzipOnlyCompression(1);
             javalin.jsonMapper(new JavalinJackson(Json.mapper(), false));
             javalin.staticFiles.add(files -> {
@@ -124,8 +155,18 @@ public final class ObservatoryApi implements AutoCloseable {
                 router.get(LayerRoutes.PATH, layers::get);
                 router.get(SeriesRoutes.PATH, series::get);
                 router.get(AreaRoutes.PATH, areas::get);
+                router.get(FieldRoutes.PATH, fields::get);
                 router.get(HealthRoutes.PATH, health::get);
                 router.get(MetricsRoutes.PATH, metrics::get);
+                router.sse(LiveRoutes.PATH, live::connect);
+                router.get(OPENAPI_PATH, ogc::api);
+                router.get(OgcRoutes.ROOT, ogc::landing);
+                router.get(OgcRoutes.CONFORMANCE, ogc::conformance);
+                router.get(OgcRoutes.API, ogc::api);
+                router.get(OgcRoutes.COLLECTIONS, ogc::collections);
+                router.get(OgcRoutes.COLLECTION, ogc::collection);
+                router.get(OgcRoutes.ITEMS, ogc::items);
+                router.get(OgcRoutes.ITEM, ogc::item);
             });
         });
         try {
@@ -140,7 +181,18 @@ public final class ObservatoryApi implements AutoCloseable {
         }
         String baseUrl = "http://" + host + ":" + app.port();
         LOG.info("Observatory API listening on {}:{} — map at {}/", config.host(), app.port(), baseUrl);
-        return new ObservatoryApi(app, baseUrl, owned);
+        return new ObservatoryApi(app, baseUrl, live, owned);
+    }
+
+    private static byte[] openApiDocument() {
+        try (InputStream in = ObservatoryApi.class.getResourceAsStream(OPENAPI_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(OPENAPI_RESOURCE + " is missing from the classpath");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The port the server listens on; the one picked when the configuration asked for 0. */
@@ -156,6 +208,8 @@ public final class ObservatoryApi implements AutoCloseable {
     /** Stops accepting requests, lets those under way finish (for a few seconds at most), then stops. */
     @Override
     public void close() {
+        // The event streams first: open streams would hold the server's graceful stop to its timeout.
+        closeAll(List.of(live));
         app.stop();
         closeAll(owned);
         LOG.info("Observatory API stopped");

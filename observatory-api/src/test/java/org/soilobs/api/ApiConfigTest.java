@@ -20,6 +20,7 @@ class ApiConfigTest {
         assertThat(config.corsOrigins()).isEmpty();
         assertThat(config.dbPoolSize()).isEqualTo(8);
         assertThat(config.db().url()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/observatory");
+        assertThat(config.kafkaBootstrap()).isNull();
     }
 
     @Test
@@ -31,9 +32,11 @@ class ApiConfigTest {
                 "OBS_API_DB_POOL_SIZE", "3",
                 "OBS_DB_URL", "jdbc:postgresql://db:5432/obs",
                 "OBS_DB_USER", "api",
-                "OBS_DB_PASSWORD", "s3cret"));
+                "OBS_DB_PASSWORD", "s3cret",
+                "OBS_KAFKA_BOOTSTRAP", " k1:9092,k2:9092 "));
 
         assertThat(config.host()).isEqualTo("0.0.0.0");
+        assertThat(config.kafkaBootstrap()).isEqualTo("k1:9092,k2:9092");
         assertThat(config.port()).isZero();
         assertThat(config.corsOrigins()).containsExactly("https://maps.example.org", "http://localhost:5173");
         assertThat(config.dbPoolSize()).isEqualTo(3);
@@ -65,6 +68,9 @@ class ApiConfigTest {
         "OBS_API_CORS_ORIGINS | '*,https://a.org'         | '*' allows every origin and stands alone",
         "OBS_API_DB_POOL_SIZE | 0                         | OBS_API_DB_POOL_SIZE must be 1..200",
         "OBS_DB_URL           | mysql://db/obs            | OBS_DB_URL must be a jdbc:postgresql: URL",
+        "OBS_KAFKA_BOOTSTRAP  | kafka                     | OBS_KAFKA_BOOTSTRAP takes host:port",
+        "OBS_KAFKA_BOOTSTRAP  | 'k1:9092,,k2:9092'        | OBS_KAFKA_BOOTSTRAP takes host:port",
+        "OBS_KAFKA_BOOTSTRAP  | k1:90a                    | OBS_KAFKA_BOOTSTRAP takes host:port",
     })
     void refusesAnInvalidVariableNamingIt(String variable, String value, String message) {
         assertThatThrownBy(() -> ApiConfig.fromEnv(Map.of(variable, value)))

@@ -9,11 +9,13 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -22,8 +24,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -176,6 +184,18 @@ class ObservatoryApiIT {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Asks again until the status comes (a background refresh is under way), for at most 30 s. */
+    private static HttpResponse<String> awaitStatus(int status, String pathAndQuery, String... headers)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        HttpResponse<String> response = get(pathAndQuery, headers);
+        while (response.statusCode() != status && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            response = get(pathAndQuery, headers);
+        }
+        return response;
+    }
+
     private static HttpResponse<String> send(ObservatoryApi server, String pathAndQuery, String... headers)
             throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + pathAndQuery)).headers(headers).build(),
@@ -302,15 +322,151 @@ class ObservatoryApiIT {
         try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
             statement.executeUpdate("UPDATE layer_version SET version = version + 1 WHERE level = 'region'");
         }
-        HttpResponse<String> changed = get("/api/v1/layers/region?quantity=vwc", "If-None-Match", tag);
-        assertThat(changed.statusCode()).isEqualTo(200);
+        // The API learns of the new version from its background reader, within a fraction of a second.
+        HttpResponse<String> changed = awaitStatus(200, "/api/v1/layers/region?quantity=vwc", "If-None-Match", tag);
         String newTag = changed.headers().firstValue("ETag").orElseThrow();
         assertThat(newTag).isNotEqualTo(tag);
         assertThat(json(changed).path("features").size()).isPositive();
         assertThat(get("/api/v1/layers/region?quantity=vwc", "If-None-Match", newTag).statusCode()).isEqualTo(304);
     }
 
+    @Test
+    void answersAPollFromMemoryEvenWhenTheDatabaseIsGone() throws Exception {
+        HikariDataSource own = Database.pool(dbConfig, "observatory-api-it-memory", 1);
+        try (ObservatoryApi server = ObservatoryApi.start(new ApiConfig("127.0.0.1", 0, List.of(), dbConfig, 1), own,
+                REFERENCE)) {
+            HttpResponse<String> first = send(server, "/api/v1/layers/country?quantity=vwc", "Accept", "*/*");
+            assertThat(first.statusCode()).isEqualTo(200);
+            String tag = first.headers().firstValue("ETag").orElseThrow();
+
+            own.close();
+
+            for (int i = 0; i < 20; i++) {
+                HttpResponse<String> poll = send(server, "/api/v1/layers/country?quantity=vwc", "If-None-Match", tag);
+                assertThat(poll.statusCode()).isEqualTo(304);
+                assertThat(poll.headers().firstValue("ETag")).hasValue(tag);
+            }
+        } finally {
+            own.close();
+        }
+    }
+
+    @Test
+    void servesALayerGzippedUnderATagOfItsOwnAndRevalidatesIt() throws Exception {
+        HttpResponse<String> plain = get("/api/v1/layers/country?quantity=vwc");
+        HttpResponse<byte[]> gzipped = HTTP.send(HttpRequest.newBuilder(
+                URI.create(api.baseUrl() + "/api/v1/layers/country?quantity=vwc"))
+                .header("Accept-Encoding", "br;q=1.0, gzip;q=0.8").build(), HttpResponse.BodyHandlers.ofByteArray());
+
+        assertThat(gzipped.statusCode()).isEqualTo(200);
+        assertThat(gzipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(gzipped.headers().firstValue("Vary")).hasValueSatisfying(
+                vary -> assertThat(vary).containsIgnoringCase("Accept-Encoding"));
+        String plainTag = plain.headers().firstValue("ETag").orElseThrow();
+        String gzipTag = gzipped.headers().firstValue("ETag").orElseThrow();
+        assertThat(gzipTag).isEqualTo(plainTag.substring(0, plainTag.length() - 1) + ".gz\"");
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gzipped.body()))) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(plain.body());
+        }
+        assertThat(get("/api/v1/layers/country?quantity=vwc", "Accept-Encoding", "gzip", "If-None-Match", gzipTag)
+                .statusCode()).isEqualTo(304);
+        assertThat(get("/api/v1/layers/country?quantity=vwc", "If-None-Match", gzipTag).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void tellsLiveClientsWhichLayerChanged() throws Exception {
+        HttpResponse<Stream<String>> stream = HTTP.send(HttpRequest.newBuilder(URI.create(api.baseUrl()
+                + "/api/v1/live")).header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/event-stream"));
+        long before = json(get("/api/v1/layers/subregion?quantity=vwc")).path("version").asLong();
+        Iterator<String> lines = stream.body().iterator();
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        try {
+            Future<String> versions = reader.submit(() -> dataOf(lines, "versions"));
+            assertThat(Json.mapper().readTree(versions.get(30, TimeUnit.SECONDS)).path("subregion").asLong())
+                    .isEqualTo(before);
+
+            try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+                statement.executeUpdate("UPDATE layer_version SET version = version + 1 WHERE level = 'subregion'");
+            }
+
+            Future<String> changed = reader.submit(() -> dataOf(lines, "layer-changed"));
+            JsonNode event = Json.mapper().readTree(changed.get(30, TimeUnit.SECONDS));
+            assertThat(event.path("level").asText()).isEqualTo("subregion");
+            assertThat(event.path("version").asLong()).isEqualTo(before + 1);
+        } finally {
+            reader.shutdownNow();
+            stream.body().close();
+        }
+    }
+
+    /** The data line of the next event named {@code name}. */
+    private static String dataOf(Iterator<String> lines, String name) {
+        boolean inEvent = false;
+        while (lines.hasNext()) {
+            String line = lines.next();
+            if (line.equals("event: " + name)) {
+                inEvent = true;
+            } else if (inEvent && line.startsWith("data: ")) {
+                return line.substring("data: ".length());
+            }
+        }
+        throw new AssertionError("the stream ended before a " + name + " event");
+    }
+
     // ---- series ---------------------------------------------------------------------------------------
+
+    @Test
+    void describesAFieldWithItsLatestReadingsAndLastDailyValues() throws Exception {
+        try (Connection connection = pool.getConnection()) {
+            reading(connection, "S-FR-2a", "vwc", Instant.parse("2025-06-02T08:00:00Z"), 0.31, "{G}");
+            reading(connection, "S-FR-2a", "vwc", Instant.parse("2025-06-02T09:00:00Z"), 0.29, "{G,D06}");
+            reading(connection, "S-FR-2b", "soc", Instant.parse("2025-06-01T09:00:00Z"), 18.5, "{G}");
+            for (int day = 0; day < 32; day++) {
+                Instant bucket = DAY.minus(Duration.ofDays(31 - day));
+                aggregate(connection, "field", "F-FR-2", "vwc", "P1D", bucket, 2, 0.2 + day / 100.0 * 2,
+                        0.05, 0.1, 0.2, 30, 6 + day * 0.6, 1, "{\"G\": 2}");
+            }
+        }
+
+        JsonNode field = json(get("/api/v1/fields/F-FR-2"));
+
+        assertThat(field.path("id").asText()).isEqualTo("F-FR-2");
+        assertThat(field.path("country").asText()).isEqualTo("FRA");
+        assertThat(field.path("area_ha").asDouble()).isEqualTo(30);
+        assertThat(field.path("latest")).extracting(reading -> reading.path("quantity").asText())
+                .containsExactly("soc", "vwc");
+        JsonNode vwc = field.path("latest").get(1);
+        assertThat(vwc.path("time").asText()).isEqualTo("2025-06-02T09:00:00Z");
+        assertThat(vwc.path("value").asDouble()).isEqualTo(0.29);
+        assertThat(vwc.path("unit").asText()).isEqualTo("m3/m3");
+        assertThat(vwc.path("flags")).extracting(JsonNode::asText).containsExactly("G", "D06");
+        JsonNode daily = field.path("daily").path("vwc");
+        assertThat(daily).hasSize(30);
+        assertThat(daily.get(0).path("bucket").asText()).isEqualTo(DAY.minus(Duration.ofDays(29)).toString());
+        assertThat(daily.get(29).path("bucket").asText()).isEqualTo(DAY.toString());
+        // The newest day (31) has sum 0.2 + 0.62 over two readings.
+        assertThat(daily.get(29).path("mean").asDouble()).isCloseTo(0.41, offset(1e-9));
+        assertThat(field.path("daily").has("soc")).isFalse();
+    }
+
+    private static void reading(Connection connection, String sensor, String quantity, Instant time, double value,
+            String flags) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO reading (time, sensor, quantity, value, field, country, subregion, region, depth_top_cm, "
+                        + "depth_bottom_cm, flags, gateway, seq, received_at) "
+                        + "VALUES (?, ?, ?, ?, 'F-FR-2', 'FRA', '155', '150', 0, 30, ?::text[], 'GW-1', 1, ?)")) {
+            insert.setObject(1, time.atOffset(ZoneOffset.UTC));
+            insert.setString(2, sensor);
+            insert.setString(3, quantity);
+            insert.setDouble(4, value);
+            insert.setString(5, flags);
+            insert.setObject(6, time.atOffset(ZoneOffset.UTC));
+            insert.executeUpdate();
+        }
+    }
 
     @Test
     void answersASeriesAsJsonInBucketOrder() throws Exception {
@@ -451,6 +607,8 @@ class ObservatoryApiIT {
                 Arguments.of("/api/v1/series?level=subregion&area=999&quantity=vwc", 404, "unknown-area", "area"),
                 Arguments.of("/api/v1/series?level=field&area=NO-SUCH-FIELD&quantity=vwc", 404, "unknown-area", "area"),
                 Arguments.of("/api/v1/areas?level=moon", 400, "unknown-level", "level"),
+                Arguments.of("/api/v1/fields/F-XX-9", 404, "unknown-area", null),
+                Arguments.of("/api/v1/fields/F-FR-1?days=3", 400, "unknown-parameter", "days"),
                 Arguments.of("/api/v1/areas?parent=150", 400, "missing-parameter", "level"),
                 Arguments.of("/api/v1/nothing-here", 404, "not-found", null),
                 Arguments.of("/no-such-page.html", 404, "not-found", null));
@@ -549,6 +707,31 @@ class ObservatoryApiIT {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(json(response)).isEqualTo(Json.mapper().readTree("{\"status\":\"UP\",\"database\":\"UP\"}"));
+    }
+
+    @Test
+    void checksKafkaWhenConfiguredAndReportsDegradedWithoutIt() throws Exception {
+        String kafka = SharedInfra.kafka().bootstrapServers();
+        try (ObservatoryApi withKafka = ObservatoryApi.start(
+                new ApiConfig("127.0.0.1", 0, List.of(), dbConfig, 1, kafka), pool, REFERENCE);
+                ObservatoryApi kafkaGone = ObservatoryApi.start(new ApiConfig("127.0.0.1", 0, List.of(), dbConfig, 1,
+                        "127.0.0.1:" + FreePorts.next()), pool, REFERENCE)) {
+            // The first check also connects the admin client: on a loaded machine that may outlast one probe.
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            HttpResponse<String> up = send(withKafka, "/health", "Accept", "application/json");
+            while (!up.body().contains("\"kafka\":\"UP\"") && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                up = send(withKafka, "/health", "Accept", "application/json");
+            }
+            HttpResponse<String> degraded = send(kafkaGone, "/health", "Accept", "application/json");
+
+            assertThat(up.statusCode()).isEqualTo(200);
+            assertThat(json(up)).isEqualTo(Json.mapper().readTree(
+                    "{\"status\":\"UP\",\"database\":\"UP\",\"kafka\":\"UP\"}"));
+            assertThat(degraded.statusCode()).isEqualTo(200);
+            assertThat(json(degraded)).isEqualTo(Json.mapper().readTree(
+                    "{\"status\":\"DEGRADED\",\"database\":\"UP\",\"kafka\":\"DOWN\"}"));
+        }
     }
 
     @Test

@@ -51,6 +51,11 @@ public final class Fleet {
 
     public static final String PROBE_MODEL = "soilobs-probe-1";
     public static final int DEPTH_CM = 30;
+    /**
+     * The true relative SOC trends a field is given, per year: +8 ‰ (carbon farming), +4 ‰ (the
+     * "4 per 1000" target), stable, −3 ‰ (a slowly depleting arable soil).
+     */
+    public static final List<Double> SOC_TRENDS = List.of(0.008, 0.004, 0.0, -0.003);
     static final List<String> LAND_USES = List.of("cropland", "grassland", "orchard", "vineyard", "agroforestry");
 
     private static final double FARMING_LATITUDE = 60;
@@ -175,7 +180,7 @@ public final class Fleet {
             default -> 0;
         };
         double soc = clamp(8 + 0.25 * absLat + landUseBonus + random.nextDouble() * 10, 5, 40);
-        double trend = -0.005 + random.nextDouble() * 0.015;
+        double trend = SOC_TRENDS.get(random.nextInt(SOC_TRENDS.size()));
         double ph = 5.0 + random.nextDouble() * 3.0;
         double ec = 0.1 * StrictMath.pow(12, random.nextDouble());
         double vwc = 0.12 + random.nextDouble() * 0.22;

@@ -51,8 +51,10 @@ final class Noise {
         return StrictMath.sqrt(-2.0 * StrictMath.log(u1)) * StrictMath.cos(2.0 * StrictMath.PI * u2);
     }
 
+    private static final double[] SCALES = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+
     static double round(double value, int decimals) {
-        double scale = StrictMath.pow(10, decimals);
+        double scale = decimals >= 0 && decimals < SCALES.length ? SCALES[decimals] : StrictMath.pow(10, decimals);
         return StrictMath.rint(value * scale) / scale;
     }
 }

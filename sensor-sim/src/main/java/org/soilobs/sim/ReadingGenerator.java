@@ -2,7 +2,10 @@ package org.soilobs.sim;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.soilobs.model.Quantity;
 
 /**
@@ -13,10 +16,15 @@ import org.soilobs.model.Quantity;
  *   <li>{@code soil_temperature} (0–10 cm): the field's annual mean from its latitude, an annual wave
  *       peaking in late July in the north and late January in the south, a daily wave peaking at
  *       15:00 local solar time, a day-to-day weather anomaly and sensor noise;</li>
- *   <li>{@code vwc}: the field's mean, wetter in winter, a day-to-day wetness anomaly (rain and
- *       drying), slightly drier in the afternoon; 0.05–0.45 m3/m3;</li>
- *   <li>{@code ec}: the field's mean scaled by moisture and temperature (about 2 % per °C);
- *       0.05–2 dS/m;</li>
+ *   <li>{@code vwc} ({@link #withSoilWater}; the plain constructor keeps the walking skeleton's
+ *       moisture around the field's mean with a day-to-day anomaly, which {@link Scenario#fixed} relies
+ *       on): a seasonal base between the field's wilting point and field capacity
+ *       ({@link SoilProfile}), plus rain events (drawn per field and UTC day: whether it rains, when,
+ *       how much, for how long) that wet the top 10 cm while it rains and then dry down exponentially
+ *       (e-folding {@value #DRY_DOWN_DAYS} days); water above field capacity is compressed towards,
+ *       never onto, the field's saturation (it drains within hours);</li>
+ *   <li>{@code ec}: the field's mean scaled by moisture relative to field capacity and by temperature
+ *       (about 2 % per °C); 0.05–2 dS/m;</li>
  *   <li>{@code ph}: stable, with noise; 4.5–8.5;</li>
  *   <li>{@code soc} (0–depth cm): the field's mean at the start of 2020, changing by its relative
  *       trend per year, with noise; 5–40 g/kg.</li>
@@ -38,11 +46,42 @@ public final class ReadingGenerator {
     private static final double WARMEST_HOUR = 15;
     private static final long WEATHER = 1;
     private static final long WETNESS = 2;
+    private static final long RAIN = 3;
+    /** E-folding time of surface soil moisture after rain (McColl et al. 2017 report 2–5 days). */
+    static final double DRY_DOWN_DAYS = 3;
+    /** Rain events further back than this no longer matter (e^-10 of their water is left). */
+    private static final int RAIN_MEMORY_DAYS = 30;
+    private static final double PROBE_LAYER_MM = 100;
+    /** The share of rain the probe's top 10 cm keeps; the rest runs off or drains deeper within hours. */
+    private static final double RETAINED = 0.5;
 
     private final long seed;
+    private final boolean soilWater;
+    private final Map<String, SoilProfile> profiles = new ConcurrentHashMap<>();
+    private final Map<Long, RainWindow> rain = new ConcurrentHashMap<>();
+    private final Map<String, Long> fieldKeys = new ConcurrentHashMap<>();
 
+    /**
+     * The walking skeleton's generator, which {@link Scenario#fixed} and {@link Simulator} use: moisture
+     * around the field's mean with a day-to-day anomaly (no rain events).
+     */
     public ReadingGenerator(long seed) {
+        this(seed, false);
+    }
+
+    private ReadingGenerator(long seed, boolean soilWater) {
         this.seed = seed;
+        this.soilWater = soilWater;
+    }
+
+    /** Moisture from the field's {@link SoilProfile} and rain events (see the class comment); {@link Traffic} uses it. */
+    public static ReadingGenerator withSoilWater(long seed) {
+        return new ReadingGenerator(seed, true);
+    }
+
+    /** The field's soil profile (texture and water limits), a pure function of seed and field. */
+    public SoilProfile profile(SimulatedField member) {
+        return profiles.computeIfAbsent(member.id(), id -> SoilProfile.of(seed, member));
     }
 
     public long seed() {
@@ -72,15 +111,19 @@ public final class ReadingGenerator {
      * @throws IllegalArgumentException for a quantity the probe does not measure
      */
     public double value(SimulatedField member, Quantity quantity, Instant time) {
-        long field = Noise.hash(member.id());
+        long field = fieldKeys.computeIfAbsent(member.id(), Noise::hash);
         long noiseKey = Noise.key(seed, field, quantity.ordinal(), time.getEpochSecond(), time.getNano());
         double noise = Noise.gaussian(noiseKey);
         SoilState soil = member.soil();
         return switch (quantity) {
             case SOIL_TEMPERATURE -> Noise.round(clamp(temperature(member, field, time) + 0.15 * noise, -30, 45), 1);
-            case VWC -> Noise.round(clamp(moisture(member, field, time) + 0.003 * noise, 0.05, 0.45), 3);
+            case VWC -> soilWater
+                    ? Noise.round(Math.max(0.01, Math.min(moisture(member, field, time) + 0.003 * noise,
+                            profile(member).saturation())), 3)
+                    : Noise.round(clamp(moisture(member, field, time) + 0.003 * noise, 0.05, 0.45), 3);
             case EC -> {
-                double moistureRatio = moisture(member, field, time) / soil.vwcMean();
+                double moistureRatio = moisture(member, field, time)
+                        / (soilWater ? profile(member).fieldCapacity() : soil.vwcMean());
                 double temperatureFactor = 1 + 0.02 * (temperature(member, field, time) - 25);
                 double ec = soil.ecMean() * StrictMath.pow(Math.max(moistureRatio, 0.1), 0.8)
                         * Math.max(temperatureFactor, 0.3);
@@ -103,9 +146,87 @@ public final class ReadingGenerator {
     }
 
     private double moisture(SimulatedField member, long field, Instant time) {
-        double wetterInWinter = -0.05 * seasonal(member, time);
-        double afternoonDrying = -0.005 * StrictMath.cos(2 * StrictMath.PI * (solarHour(member, time) - WARMEST_HOUR) / 24);
-        return member.soil().vwcMean() + wetterInWinter + afternoonDrying + 0.03 * dailyAnomaly(field, WETNESS, time);
+        if (!soilWater) {
+            double wetterInWinter = -0.05 * seasonal(member, time);
+            double afternoonDrying = -0.005 * StrictMath.cos(2 * StrictMath.PI
+                    * (solarHour(member, time) - WARMEST_HOUR) / 24);
+            return member.soil().vwcMean() + wetterInWinter + afternoonDrying
+                    + 0.03 * dailyAnomaly(field, WETNESS, time);
+        }
+        SoilProfile profile = profile(member);
+        double available = profile.fieldCapacity() - profile.wiltingPoint();
+        double wetterInWinter = -0.12 * seasonal(member, time);
+        double afternoonDrying = -0.01 * StrictMath.cos(2 * StrictMath.PI * (solarHour(member, time) - WARMEST_HOUR) / 24);
+        double base = profile.wiltingPoint() + available * (0.40 + wetterInWinter + afternoonDrying);
+        return belowSaturation(profile, base + rainWater(field, time));
+    }
+
+    /**
+     * Water above field capacity drains within hours, so the excess only approaches saturation: it is
+     * compressed smoothly into (field capacity, saturation), never reaching it.
+     */
+    static double belowSaturation(SoilProfile profile, double water) {
+        double capacity = profile.fieldCapacity();
+        if (water <= capacity) {
+            return water;
+        }
+        double room = profile.saturation() - capacity;
+        return capacity + room * (1 - StrictMath.exp(-(water - capacity) / room));
+    }
+
+    /**
+     * Water (m3/m3) the rain of the last {@value #RAIN_MEMORY_DAYS} days still holds in the probe's layer.
+     * Each UTC day it rains with a field-specific probability (10–35 %), starting at a random hour, for
+     * 1–4 h, an exponentially distributed amount (mean 8 mm), of which the layer keeps half; the water
+     * enters linearly while it rains
+     * and drains with e-folding time {@value #DRY_DOWN_DAYS} days.
+     */
+    double rainWater(long field, Instant time) {
+        double now = days(time);
+        long today = (long) StrictMath.floor(now);
+        double[] events = rainEvents(field, today);
+        double water = 0;
+        for (int e = 0; e < events.length; e += 3) {
+            double start = events[e];
+            if (now <= start) {
+                continue;
+            }
+            double duration = events[e + 1];
+            double entered = Math.min(1, (now - start) / duration);
+            double drained = StrictMath.exp(-Math.max(0, now - start - duration) / DRY_DOWN_DAYS);
+            water += RETAINED * events[e + 2] / PROBE_LAYER_MM * entered * drained;
+        }
+        return water;
+    }
+
+    /**
+     * The rain events (start day, duration in days, millimetres) of the {@value #RAIN_MEMORY_DAYS} days
+     * before {@code today} and of today: drawn from (seed, field, day) alone, remembered per field for the
+     * day last asked for because every reading of the day needs them.
+     */
+    private double[] rainEvents(long field, long today) {
+        RainWindow window = rain.get(field);
+        if (window != null && window.today() == today) {
+            return window.events();
+        }
+        double wetDayChance = 0.10 + 0.25 * Noise.uniform(Noise.key(seed, field, RAIN));
+        double[] events = new double[3 * (RAIN_MEMORY_DAYS + 1)];
+        int n = 0;
+        for (long day = today - RAIN_MEMORY_DAYS; day <= today; day++) {
+            long key = Noise.key(seed, field, RAIN, day);
+            if (Noise.uniform(key) >= wetDayChance) {
+                continue;
+            }
+            events[n++] = day + Noise.uniform(key + 1);
+            events[n++] = (1 + 3 * Noise.uniform(key + 2)) / 24;
+            events[n++] = -8 * StrictMath.log(1 - Noise.uniform(key + 3));
+        }
+        double[] found = Arrays.copyOf(events, n);
+        rain.put(field, new RainWindow(today, found));
+        return found;
+    }
+
+    private record RainWindow(long today, double[] events) {
     }
 
     /** 1 at the warmest time of the year, -1 at the coldest. */

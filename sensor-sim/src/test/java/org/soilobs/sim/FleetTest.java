@@ -107,6 +107,21 @@ class FleetTest {
     }
 
     @Test
+    void givesEachFieldOneOfTheTrueSocTrendsAndATexture() {
+        assertThat(FLEET.members()).extracting(member -> member.soil().socTrendPerYear())
+                .allMatch(Fleet.SOC_TRENDS::contains)
+                .containsAll(Fleet.SOC_TRENDS);
+        ReadingGenerator generator = new ReadingGenerator(FLEET.seed());
+        assertThat(FLEET.members()).allSatisfy(member -> {
+            SoilProfile soil = generator.profile(member);
+            assertThat(soil.sand() + soil.silt() + soil.clay()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(soil.saturation()).isBetween(0.39, 0.59);
+            assertThat(soil.wiltingPoint()).isBetween(0.02, 0.35);
+            assertThat(soil.bulkDensity()).isEqualTo(member.field().bulkDensity());
+        });
+    }
+
+    @Test
     void keepsFieldsWhereFarmingIs() {
         assertThat(FLEET.fields()).allSatisfy(field -> assertThat(Math.abs(field.lat())).isLessThanOrEqualTo(60));
         // Mainland only: no Hawaiian or Alaskan field for the USA, none on Sardinia for Italy.

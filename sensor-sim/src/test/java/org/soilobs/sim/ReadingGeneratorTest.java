@@ -13,7 +13,7 @@ import org.soilobs.reference.ReferenceData;
 class ReadingGeneratorTest {
 
     private static final Fleet FLEET = Fleet.generate(11, 80, ReferenceData.load());
-    private static final ReadingGenerator GENERATOR = new ReadingGenerator(11);
+    private static final ReadingGenerator GENERATOR = ReadingGenerator.withSoilWater(11);
     private static final Instant T = Instant.parse("2026-11-20T09:40:00Z");
 
     @Test
@@ -22,9 +22,9 @@ class ReadingGeneratorTest {
         double first = GENERATOR.value(member, Quantity.VWC, T);
         GENERATOR.value(FLEET.members().get(4), Quantity.VWC, T.plusSeconds(60));
 
-        assertThat(new ReadingGenerator(11).value(member, Quantity.VWC, T)).isEqualTo(first);
+        assertThat(ReadingGenerator.withSoilWater(11).value(member, Quantity.VWC, T)).isEqualTo(first);
         assertThat(GENERATOR.value(member, Quantity.VWC, T)).isEqualTo(first);
-        assertThat(new ReadingGenerator(12).value(member, Quantity.VWC, T)).isNotEqualTo(first);
+        assertThat(ReadingGenerator.withSoilWater(12).value(member, Quantity.VWC, T)).isNotEqualTo(first);
     }
 
     @Test
@@ -50,7 +50,9 @@ class ReadingGeneratorTest {
         for (SimulatedField member : FLEET.members()) {
             for (Instant time = Instant.parse("2026-01-01T00:00:00Z"); time.isBefore(Instant.parse("2027-01-01T00:00:00Z"));
                     time = time.plus(Duration.ofHours(53))) {
-                assertThat(GENERATOR.value(member, Quantity.VWC, time)).isBetween(0.05, 0.45);
+                SoilProfile soil = GENERATOR.profile(member);
+                assertThat(GENERATOR.value(member, Quantity.VWC, time))
+                        .isBetween(soil.wiltingPoint() - 0.02, soil.saturation());
                 assertThat(GENERATOR.value(member, Quantity.SOIL_TEMPERATURE, time)).isBetween(-30.0, 45.0);
                 assertThat(GENERATOR.value(member, Quantity.EC, time)).isBetween(0.05, 2.0);
                 assertThat(GENERATOR.value(member, Quantity.PH, time)).isBetween(4.5, 8.5);
@@ -93,6 +95,115 @@ class ReadingGeneratorTest {
         }
         assertThat(soc / n).isCloseTo(member.soil().socMean(), org.assertj.core.data.Offset.offset(0.2));
         assertThat(ph / n).isCloseTo(member.soil().phMean(), org.assertj.core.data.Offset.offset(0.02));
+    }
+
+    @Test
+    void rainWetsTheSoilWhichThenDriesDownWithTheDryDownTime() {
+        // Find a rain event followed by three dry days: its water then decays by exactly e^-1.
+        SimulatedField member = FLEET.members().get(3);
+        long field = Noise.hash(member.id());
+        Instant day = Instant.parse("2026-03-01T00:00:00Z");
+        for (int d = 0; d < 300; d++, day = day.plus(Duration.ofDays(1))) {
+            Instant endOfDay = day.plus(Duration.ofHours(28));
+            double wetting = GENERATOR.rainWater(field, endOfDay) - GENERATOR.rainWater(field, day);
+            double threeDaysOn = GENERATOR.rainWater(field, endOfDay.plus(Duration.ofDays(3)));
+            boolean dryAfter = threeDaysOn < GENERATOR.rainWater(field, endOfDay);
+            if (wetting > 0.03 && dryAfter && isDry(field, endOfDay, endOfDay.plus(Duration.ofDays(3)))) {
+                assertThat(threeDaysOn / GENERATOR.rainWater(field, endOfDay))
+                        .isCloseTo(Math.exp(-3 / ReadingGenerator.DRY_DOWN_DAYS), org.assertj.core.data.Offset.offset(0.02));
+                assertThat(GENERATOR.value(member, Quantity.VWC, endOfDay))
+                        .isGreaterThan(GENERATOR.value(member, Quantity.VWC, endOfDay.plus(Duration.ofDays(3))));
+                return;
+            }
+        }
+        throw new AssertionError("no rain event followed by three dry days in 300 days");
+    }
+
+    /** Whether the rain water only decreases, hour by hour, over the interval. */
+    private static boolean isDry(long field, Instant from, Instant to) {
+        double previous = GENERATOR.rainWater(field, from);
+        for (Instant t = from.plus(Duration.ofHours(1)); !t.isAfter(to); t = t.plus(Duration.ofHours(1))) {
+            double now = GENERATOR.rainWater(field, t);
+            if (now > previous) {
+                return false;
+            }
+            previous = now;
+        }
+        return true;
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} m3/m3 of water → {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"0.25, 0.25", "0.30, 0.30", "0.45, 0.39482", "0.90, 0.44725"})
+    void compressesWaterAboveFieldCapacityTowardsSaturation(double water, double expected) {
+        // Field capacity 0.30, saturation 0.45: 0.30 + 0.15 × (1 − e^(−(water − 0.30) / 0.15)).
+        SoilProfile soil = new SoilProfile(0.4, 0.4, 0.2, 15, 1.457, 0, 0.45, 0.30, 0.12);
+        assertThat(ReadingGenerator.belowSaturation(soil, water)).isCloseTo(expected,
+                org.assertj.core.data.Offset.offset(0.00001));
+    }
+
+    @Test
+    void neverExceedsTheFieldsSaturationEvenAfterHeavyRain() {
+        for (SimulatedField member : FLEET.members().subList(0, 20)) {
+            double saturation = GENERATOR.profile(member).saturation();
+            double wettest = 0;
+            for (Instant time = Instant.parse("2026-01-01T00:00:00Z"); time.isBefore(Instant.parse("2027-01-01T00:00:00Z"));
+                    time = time.plus(Duration.ofHours(5))) {
+                wettest = Math.max(wettest, GENERATOR.value(member, Quantity.VWC, time));
+            }
+            assertThat(wettest).isLessThanOrEqualTo(saturation).isGreaterThan(GENERATOR.profile(member).fieldCapacity()
+                    - 0.1);
+        }
+    }
+
+    @Test
+    void conductivityFollowsWater() {
+        SimulatedField member = FLEET.members().get(7);
+        List<double[]> hours = new java.util.ArrayList<>();
+        for (Instant time = Instant.parse("2026-04-01T00:00:00Z"); time.isBefore(Instant.parse("2026-05-01T00:00:00Z"));
+                time = time.plus(Duration.ofHours(1))) {
+            hours.add(new double[] {GENERATOR.value(member, Quantity.VWC, time), GENERATOR.value(member, Quantity.EC, time)});
+        }
+        hours.sort(java.util.Comparator.comparingDouble(h -> h[0]));
+        int tenth = hours.size() / 10;
+        double dry = hours.subList(0, tenth).stream().mapToDouble(h -> h[1]).average().orElseThrow();
+        double wet = hours.subList(hours.size() - tenth, hours.size()).stream().mapToDouble(h -> h[1]).average()
+                .orElseThrow();
+        assertThat(wet).isGreaterThan(dry * 1.1);
+    }
+
+    @Test
+    void socFollowsTheFieldsTrueTrendUnderTheNoise() {
+        for (SimulatedField member : FLEET.members().subList(0, 8)) {
+            double sumT = 0;
+            double sumY = 0;
+            double sumTT = 0;
+            double sumTY = 0;
+            int n = 0;
+            for (Instant time = Instant.parse("2020-01-01T00:00:00Z"); time.isBefore(Instant.parse("2025-01-01T00:00:00Z"));
+                    time = time.plus(Duration.ofDays(3))) {
+                double years = Duration.between(Instant.parse("2020-01-01T00:00:00Z"), time).toDays() / 365.2425;
+                double soc = GENERATOR.value(member, Quantity.SOC, time);
+                sumT += years;
+                sumY += soc;
+                sumTT += years * years;
+                sumTY += years * soc;
+                n++;
+            }
+            double slope = (n * sumTY - sumT * sumY) / (n * sumTT - sumT * sumT);
+            assertThat(slope).as(member.id()).isCloseTo(member.soil().socMean() * member.soil().socTrendPerYear(),
+                    org.assertj.core.data.Offset.offset(0.03));
+        }
+    }
+
+    @Test
+    void thePlainGeneratorKeepsTheSkeletonsMoistureForFixedScenarios() {
+        ReadingGenerator plain = new ReadingGenerator(11);
+        for (SimulatedField member : FLEET.members().subList(0, 10)) {
+            for (Instant time = Instant.parse("2026-01-01T00:00:00Z"); time.isBefore(Instant.parse("2027-01-01T00:00:00Z"));
+                    time = time.plus(Duration.ofHours(97))) {
+                assertThat(plain.value(member, Quantity.VWC, time)).isBetween(0.05, 0.45);
+            }
+        }
     }
 
     @Test

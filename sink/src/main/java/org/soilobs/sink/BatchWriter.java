@@ -1,20 +1,24 @@
 package org.soilobs.sink;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.WeakHashMap;
 import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
 import org.soilobs.model.Aggregate;
 import org.soilobs.model.AggregateKey;
 import org.soilobs.model.EnrichedReading;
@@ -29,32 +33,47 @@ import org.soilobs.model.Stats;
  * {@code ON CONFLICT DO NOTHING}, aggregates and registry entries upsert their full state — so a batch
  * replayed after a crash between the database commit and the offset commit changes nothing.
  *
- * <p>Rows travel as arrays and are expanded with {@code unnest}: one round trip per table and batch.
+ * <p>Readings and aggregates travel by binary {@code COPY} into temporary staging tables of the session
+ * (emptied at every commit) and move on with one {@code INSERT … SELECT … ON CONFLICT} each: COPY is the
+ * fastest way in, and the staging table gives it the conflict handling COPY lacks. Every level written
+ * gets its {@code layer_version} bumped and a {@code NOTIFY layer_changed, '<level>'} in the same
+ * transaction, so listeners hear of a change only once it is visible.
  */
 final class BatchWriter {
 
-    private static final String INSERT_READINGS = """
-            INSERT INTO reading (time, sensor, quantity, value, field, country, subregion, region,
-                                 depth_top_cm, depth_bottom_cm, flags, gateway, seq, received_at)
-            SELECT r.time, r.sensor, r.quantity, r.value, r.field, r.country, r.subregion, r.region,
-                   r.top, r.bottom, string_to_array(r.flags, ','), r.gateway, r.seq, r.received_at
-            FROM unnest(?::timestamptz[], ?::text[], ?::text[], ?::float8[], ?::text[], ?::text[], ?::text[],
-                        ?::text[], ?::int2[], ?::int2[], ?::text[], ?::text[], ?::int8[], ?::timestamptz[])
-                 AS r(time, sensor, quantity, value, field, country, subregion, region, top, bottom, flags,
-                      gateway, seq, received_at)
-            ON CONFLICT (sensor, quantity, time) DO NOTHING
+    /** Rows buffered before they are streamed to the server, so that large batches need not fit twice. */
+    private static final int STREAM_BYTES = 1 << 20;
+
+    private static final String CREATE_STAGING = """
+            CREATE TEMP TABLE IF NOT EXISTS reading_stage (
+                time timestamptz, sensor text, quantity text, value float8, field text, country text, subregion text,
+                region text, depth_top_cm int2, depth_bottom_cm int2, flags text[], gateway text, seq int8,
+                received_at timestamptz) ON COMMIT DELETE ROWS;
+            CREATE TEMP TABLE IF NOT EXISTS aggregate_stage (
+                level text, area text, quantity text, resolution text, bucket timestamptz, count int8, sum float8,
+                sum_sq float8, min float8, max float8, first_time timestamptz, last_time timestamptz, area_ha float8,
+                area_weighted_sum float8, flags jsonb, members int4) ON COMMIT DELETE ROWS
             """;
 
-    private static final String UPSERT_AGGREGATES = """
-            INSERT INTO aggregate (level, area, quantity, resolution, bucket, count, sum, sum_sq, min, max,
-                                   first_time, last_time, area_ha, area_weighted_sum, flags, members, updated_at)
-            SELECT a.level, a.area, a.quantity, a.resolution, a.bucket, a.count, a.sum, a.sum_sq, a.min, a.max,
-                   a.first_time, a.last_time, a.area_ha, a.area_weighted_sum, a.flags::jsonb, a.members, now()
-            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::int8[], ?::float8[],
-                        ?::float8[], ?::float8[], ?::float8[], ?::timestamptz[], ?::timestamptz[], ?::float8[],
-                        ?::float8[], ?::text[], ?::int4[])
-                 AS a(level, area, quantity, resolution, bucket, count, sum, sum_sq, min, max, first_time,
-                      last_time, area_ha, area_weighted_sum, flags, members)
+    private static final String READING_COLUMNS = "time, sensor, quantity, value, field, country, subregion, region,"
+            + " depth_top_cm, depth_bottom_cm, flags, gateway, seq, received_at";
+    private static final int READING_COLUMN_COUNT = 14;
+
+    private static final String COPY_READINGS = "COPY reading_stage (" + READING_COLUMNS + ") FROM STDIN (FORMAT binary)";
+
+    private static final String INSERT_READINGS = "INSERT INTO reading (" + READING_COLUMNS + ") SELECT "
+            + READING_COLUMNS + " FROM reading_stage ON CONFLICT (sensor, quantity, time) DO NOTHING";
+
+    private static final String AGGREGATE_COLUMNS = "level, area, quantity, resolution, bucket, count, sum, sum_sq,"
+            + " min, max, first_time, last_time, area_ha, area_weighted_sum, flags, members";
+    private static final int AGGREGATE_COLUMN_COUNT = 16;
+
+    private static final String COPY_AGGREGATES = "COPY aggregate_stage (" + AGGREGATE_COLUMNS
+            + ") FROM STDIN (FORMAT binary)";
+
+    private static final String UPSERT_AGGREGATES = "INSERT INTO aggregate (" + AGGREGATE_COLUMNS + ", updated_at)"
+            + " SELECT " + AGGREGATE_COLUMNS + ", now() FROM aggregate_stage" + """
+
             ON CONFLICT (level, area, quantity, resolution, bucket) DO UPDATE SET
                 count = EXCLUDED.count, sum = EXCLUDED.sum, sum_sq = EXCLUDED.sum_sq, min = EXCLUDED.min,
                 max = EXCLUDED.max, first_time = EXCLUDED.first_time, last_time = EXCLUDED.last_time,
@@ -79,10 +98,17 @@ final class BatchWriter {
                 model = EXCLUDED.model, updated_at = EXCLUDED.updated_at
             """;
 
-    private static final String BUMP_LAYERS =
-            "UPDATE layer_version SET version = version + 1, updated_at = now() WHERE level = ANY (?)";
+    private static final String BUMP_LAYERS = """
+            WITH bumped AS (
+                UPDATE layer_version SET version = version + 1, updated_at = now() WHERE level = ANY (?)
+                RETURNING level)
+            SELECT pg_notify('layer_changed', level) FROM bumped
+            """;
 
     private final DataSource dataSource;
+    /** Physical connections whose session already holds the staging tables. */
+    private final Set<Object> staged = Collections.newSetFromMap(new WeakHashMap<>());
+    private final PgBinaryRows rows = new PgBinaryRows();
 
     BatchWriter(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -90,6 +116,8 @@ final class BatchWriter {
 
     void write(Batch batch) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
+            // In autocommit, so that a rolled-back batch cannot take the staging tables with it.
+            prepareStaging(connection);
             connection.setAutoCommit(false);
             try {
                 writeFields(connection, batch.fields);
@@ -111,116 +139,116 @@ final class BatchWriter {
         }
     }
 
-    /** Creates monthly reading partitions around now, so that live data never lands in the default one. */
-    void preparePartitions() throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(
-                        "SELECT ensure_reading_partitions((date_trunc('month', now()) - interval '2 months')::date, 6)")) {
-            statement.execute();
+    private void prepareStaging(Connection connection) throws SQLException {
+        Object physical = connection.unwrap(PGConnection.class);
+        if (staged.contains(physical)) {
+            return;
         }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(CREATE_STAGING);
+        }
+        staged.add(physical);
     }
 
-    private static void writeReadings(Connection connection, List<EnrichedReading> readings) throws SQLException {
+    private void writeReadings(Connection connection, List<EnrichedReading> readings) throws SQLException {
         if (readings.isEmpty()) {
             return;
         }
-        int n = readings.size();
-        Timestamp[] time = new Timestamp[n];
-        String[] sensor = new String[n];
-        String[] quantity = new String[n];
-        Double[] value = new Double[n];
-        String[] field = new String[n];
-        String[] country = new String[n];
-        String[] subregion = new String[n];
-        String[] region = new String[n];
-        Short[] top = new Short[n];
-        Short[] bottom = new Short[n];
-        String[] flags = new String[n];
-        String[] gateway = new String[n];
-        Long[] seq = new Long[n];
-        Timestamp[] receivedAt = new Timestamp[n];
-        for (int i = 0; i < n; i++) {
-            EnrichedReading enriched = readings.get(i);
-            Reading reading = enriched.reading();
-            time[i] = Timestamp.from(reading.time());
-            sensor[i] = reading.sensor();
-            quantity[i] = reading.quantity().id();
-            value[i] = reading.value();
-            field[i] = reading.field();
-            country[i] = enriched.placement().country();
-            subregion[i] = enriched.placement().subregion();
-            region[i] = enriched.placement().region();
-            top[i] = (short) reading.depthTopCm();
-            bottom[i] = (short) reading.depthBottomCm();
-            flags[i] = String.join(",", enriched.flags());
-            gateway[i] = reading.gateway();
-            seq[i] = reading.seq();
-            receivedAt[i] = Timestamp.from(reading.receivedAt());
+        CopyIn copy = copyManager(connection).copyIn(COPY_READINGS);
+        try {
+            rows.reset();
+            for (EnrichedReading enriched : readings) {
+                Reading reading = enriched.reading();
+                rows.row(READING_COLUMN_COUNT)
+                        .timestamptz(reading.time())
+                        .text(reading.sensor())
+                        .text(reading.quantity().id())
+                        .float8(reading.value())
+                        .text(reading.field())
+                        .text(enriched.placement().country())
+                        .text(enriched.placement().subregion())
+                        .text(enriched.placement().region())
+                        .int2(reading.depthTopCm())
+                        .int2(reading.depthBottomCm())
+                        .textArray(enriched.flags())
+                        .text(reading.gateway())
+                        .int8(reading.seq())
+                        .timestamptz(reading.receivedAt());
+                streamIfFull(copy);
+            }
+            endCopy(copy);
+        } finally {
+            cancelIfActive(copy);
         }
-        try (PreparedStatement statement = connection.prepareStatement(INSERT_READINGS)) {
-            Object[][] columns = {time, sensor, quantity, value, field, country, subregion, region, top, bottom,
-                flags, gateway, seq, receivedAt};
-            String[] types = {"timestamptz", "text", "text", "float8", "text", "text", "text", "text", "int2",
-                "int2", "text", "text", "int8", "timestamptz"};
-            bindArrays(connection, statement, columns, types);
-            statement.executeUpdate();
+        try (Statement insert = connection.createStatement()) {
+            insert.executeUpdate(INSERT_READINGS);
         }
     }
 
-    private static Set<String> writeAggregates(Connection connection, Collection<Aggregate> aggregates)
-            throws SQLException {
+    private Set<String> writeAggregates(Connection connection, Collection<Aggregate> aggregates) throws SQLException {
         Set<String> levels = new TreeSet<>();
         if (aggregates.isEmpty()) {
             return levels;
         }
-        int n = aggregates.size();
-        String[] level = new String[n];
-        String[] area = new String[n];
-        String[] quantity = new String[n];
-        String[] resolution = new String[n];
-        Timestamp[] bucket = new Timestamp[n];
-        Long[] count = new Long[n];
-        Double[] sum = new Double[n];
-        Double[] sumSq = new Double[n];
-        Double[] min = new Double[n];
-        Double[] max = new Double[n];
-        Timestamp[] first = new Timestamp[n];
-        Timestamp[] last = new Timestamp[n];
-        Double[] areaHa = new Double[n];
-        Double[] weighted = new Double[n];
-        String[] flags = new String[n];
-        Integer[] members = new Integer[n];
-        int i = 0;
-        for (Aggregate aggregate : aggregates) {
-            Stats stats = aggregate.stats();
-            level[i] = aggregate.key().level().id();
-            area[i] = aggregate.key().area();
-            quantity[i] = aggregate.key().quantity().id();
-            resolution[i] = aggregate.key().resolution().id();
-            bucket[i] = Timestamp.from(aggregate.key().bucket());
-            count[i] = stats.count();
-            sum[i] = stats.sum();
-            sumSq[i] = stats.sumSq();
-            min[i] = stats.min();
-            max[i] = stats.max();
-            first[i] = timestamp(stats.first());
-            last[i] = timestamp(stats.last());
-            areaHa[i] = stats.areaHa();
-            weighted[i] = stats.areaWeightedSum();
-            flags[i] = flagsJson(stats.flags());
-            members[i] = aggregate.members();
-            levels.add(level[i]);
-            i++;
+        CopyIn copy = copyManager(connection).copyIn(COPY_AGGREGATES);
+        try {
+            rows.reset();
+            for (Aggregate aggregate : aggregates) {
+                Stats stats = aggregate.stats();
+                AggregateKey key = aggregate.key();
+                rows.row(AGGREGATE_COLUMN_COUNT)
+                        .text(key.level().id())
+                        .text(key.area())
+                        .text(key.quantity().id())
+                        .text(key.resolution().id())
+                        .timestamptz(key.bucket())
+                        .int8(stats.count())
+                        .float8(stats.sum())
+                        .float8(stats.sumSq())
+                        .float8(stats.min())
+                        .float8(stats.max())
+                        .timestamptz(stats.first())
+                        .timestamptz(stats.last())
+                        .float8(stats.areaHa())
+                        .float8(stats.areaWeightedSum())
+                        .jsonb(flagsJson(stats.flags()))
+                        .int4(aggregate.members());
+                levels.add(key.level().id());
+                streamIfFull(copy);
+            }
+            endCopy(copy);
+        } finally {
+            cancelIfActive(copy);
         }
-        try (PreparedStatement statement = connection.prepareStatement(UPSERT_AGGREGATES)) {
-            Object[][] columns = {level, area, quantity, resolution, bucket, count, sum, sumSq, min, max, first, last,
-                areaHa, weighted, flags, members};
-            String[] types = {"text", "text", "text", "text", "timestamptz", "int8", "float8", "float8", "float8",
-                "float8", "timestamptz", "timestamptz", "float8", "float8", "text", "int4"};
-            bindArrays(connection, statement, columns, types);
-            statement.executeUpdate();
+        try (Statement upsert = connection.createStatement()) {
+            upsert.executeUpdate(UPSERT_AGGREGATES);
         }
         return levels;
+    }
+
+    private void streamIfFull(CopyIn copy) throws SQLException {
+        if (rows.length() >= STREAM_BYTES) {
+            copy.writeToCopy(rows.array(), 0, rows.length());
+            rows.drained();
+        }
+    }
+
+    private void endCopy(CopyIn copy) throws SQLException {
+        rows.finish();
+        copy.writeToCopy(rows.array(), 0, rows.length());
+        rows.drained();
+        copy.endCopy();
+    }
+
+    /** A COPY left open by an exception would leave the connection unusable for the rollback. */
+    private static void cancelIfActive(CopyIn copy) throws SQLException {
+        if (copy.isActive()) {
+            copy.cancelCopy();
+        }
+    }
+
+    private static CopyManager copyManager(Connection connection) throws SQLException {
+        return connection.unwrap(PGConnection.class).getCopyAPI();
     }
 
     private static Set<String> deleteAggregates(Connection connection, List<AggregateKey> keys) throws SQLException {
@@ -313,20 +341,8 @@ final class BatchWriter {
         }
         try (PreparedStatement bump = connection.prepareStatement(BUMP_LAYERS)) {
             bump.setArray(1, connection.createArrayOf("text", levels.toArray()));
-            bump.executeUpdate();
+            bump.executeQuery().close();
         }
-    }
-
-    private static void bindArrays(Connection connection, PreparedStatement statement, Object[][] columns,
-            String[] types) throws SQLException {
-        for (int c = 0; c < columns.length; c++) {
-            Array array = connection.createArrayOf(types[c], columns[c]);
-            statement.setArray(c + 1, array);
-        }
-    }
-
-    private static Timestamp timestamp(Instant instant) {
-        return instant == null ? null : Timestamp.from(instant);
     }
 
     private static String flagsJson(Map<String, Long> flags) {

@@ -16,8 +16,9 @@ public final class SinkApp {
 
     public static void main(String[] args) throws Exception {
         SinkConfig config = SinkConfig.fromEnv(System.getenv());
-        HikariDataSource pool = Database.pool(config.db(), "sink", 2);
-        Database.migrate(pool);
+        // the writer, partition maintenance, and one spare for a connection being replaced
+        HikariDataSource pool = Database.pool(config.db(), "sink", 3);
+        Database.migrate(pool, config.storage());
         Sink sink = Sink.start(config, pool);
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

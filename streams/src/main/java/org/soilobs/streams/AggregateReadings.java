@@ -34,6 +34,7 @@ import org.soilobs.streams.aggregate.Contribution;
 import org.soilobs.streams.aggregate.FieldBucket;
 import org.soilobs.streams.aggregate.FieldQuantity;
 import org.soilobs.streams.aggregate.GatedReading;
+import org.soilobs.streams.aggregate.GatedReading.Verdict;
 import org.soilobs.streams.aggregate.GraceGate;
 import org.soilobs.streams.aggregate.WindowableCheck;
 import org.soilobs.streams.check.CheckDecoded;
@@ -46,7 +47,8 @@ import org.soilobs.streams.serde.JsonSerde;
 /**
  * The aggregation job: {@code soil.readings.clean} → per field and quantity, tumbling UTC hour and day
  * buckets of mergeable {@link org.soilobs.model.Stats} → rolled up field → country → sub-region → region →
- * world. Every level's aggregates go to {@code soil.aggregates}, keyed by {@link AggregateKey}.
+ * world. Every level's aggregates go to {@code soil.aggregates}, keyed by {@link AggregateKey}; readings later
+ * than the grace period go to {@code soil.readings.late}, keyed by sensor.
  *
  * <p>Each level above the field is a {@code KTable.groupBy(...).aggregate(adder, subtractor)} over the
  * level below, so a late reading that changes a field's bucket replaces that field's contribution all the
@@ -85,6 +87,11 @@ public final class AggregateReadings {
                         Named.as("key-by-field-quantity"))
                 .repartition(Repartitioned.with(FIELD_QUANTITY, ENRICHED).withName("by-field-quantity"))
                 .processValues(GraceGate.supplier(grace), Named.as("grace-gate"));
+
+        gated.filter((key, reading) -> reading.verdict() == Verdict.LATE, Named.as("grace-late"))
+                .map((key, reading) -> KeyValue.pair(reading.reading().reading().sensor(), reading.reading()),
+                        Named.as("late-by-sensor"))
+                .to(Topics.READINGS_LATE, Produced.with(Serdes.String(), ENRICHED).withName("to-late"));
 
         KGroupedStream<FieldQuantity, EnrichedReading> byFieldQuantity = onTime(gated, "grace")
                 .groupByKey(Grouped.with(FIELD_QUANTITY, ENRICHED));
@@ -152,8 +159,8 @@ public final class AggregateReadings {
     }
 
     /**
-     * The readings the gate let through. The others end here, counted by their gate; routing them to a
-     * topic of their own is one more branch on {@code gated}.
+     * The readings the gate let through. The others are counted by their gate; late ones also go to
+     * {@code soil.readings.late}.
      */
     private static <K> KStream<K, EnrichedReading> onTime(KStream<K, GatedReading> gated, String gate) {
         return gated.filter((key, reading) -> reading.onTime(), Named.as(gate + "-on-time"))

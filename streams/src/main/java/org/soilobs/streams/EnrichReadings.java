@@ -22,14 +22,20 @@ import org.soilobs.streams.check.Outcome;
 import org.soilobs.streams.check.ArrivalTimeExtractor;
 import org.soilobs.streams.check.Rejections;
 import org.soilobs.streams.enrich.DropDuplicates;
+import org.soilobs.streams.quality.QualityControl;
 import org.soilobs.streams.serde.Decoded;
 import org.soilobs.streams.serde.DecodingSerde;
 import org.soilobs.streams.serde.JsonSerde;
 
 /**
  * The enrichment job: {@code soil.readings.raw} → decode check → de-duplicate → join the field registry →
- * {@code soil.readings.clean}, with everything that cannot go on dead-lettered to
- * {@code soil.readings.rejected}.
+ * quality control ({@link QualityControl}) → {@code soil.readings.clean}, with everything that cannot go on
+ * dead-lettered to {@code soil.readings.rejected}.
+ *
+ * <p>Quality control runs inside this job rather than as a job of its own: it needs nothing but the
+ * enriched reading and the sensor's history, which lives in the same task because both are keyed by
+ * sensor, and a separate job would cost one more topic hop and transaction per reading. It sits after
+ * de-duplication, so that a redelivered copy never becomes its own neighbour.
  *
  * <p>It runs on arrival time: nothing here is windowed, and clean records keep the raw record's
  * timestamp, so a sensor clock that is years off cannot make a write fail.
@@ -37,6 +43,8 @@ import org.soilobs.streams.serde.JsonSerde;
 public final class EnrichReadings {
 
     public static final Duration DEFAULT_DEDUP_RETENTION = Duration.ofDays(7);
+    /** How long quality control waits for a series' next reading before releasing its latest. */
+    public static final Duration DEFAULT_QC_HOLD = Duration.ofSeconds(30);
     /** The global store holding the field registry. */
     public static final String FIELDS_STORE = "fields";
 
@@ -49,6 +57,16 @@ public final class EnrichReadings {
 
     /** @param dedupRetention how long a reading's identity is remembered after it arrived */
     public static Topology build(Duration dedupRetention) {
+        return build(dedupRetention, DEFAULT_QC_HOLD);
+    }
+
+    /**
+     * @param dedupRetention how long a reading's identity is remembered after it arrived; also the age
+     *     beyond which quality control flags a reading {@link QualityControl#TOO_OLD}, since a copy of it
+     *     could no longer be recognised
+     * @param qcHold how long the latest reading of a series waits for the next, which decides a spike
+     */
+    public static Topology build(Duration dedupRetention, Duration qcHold) {
         StreamsBuilder builder = new StreamsBuilder();
 
         // Registrations are decoded leniently too: an unreadable one must not stop the global thread, and
@@ -72,6 +90,7 @@ public final class EnrichReadings {
                 .leftJoin(fields, (sensor, reading) -> reading.field(), EnrichReadings::enrich, Named.as("join-field"));
 
         Rejections.routeRejected(enriched, "enrich")
+                .process(QualityControl.supplier(qcHold, dedupRetention), Named.as("quality-control"))
                 .to(Topics.READINGS_CLEAN, Produced.with(Serdes.String(), JsonSerde.of(EnrichedReading.class))
                         .withName("to-clean"));
         return builder.build();

@@ -50,7 +50,7 @@ public final class StreamsApp {
             TopicBootstrap.ensure(admin, settings.partitions(), settings.replication());
         }
         Running running = new Running(
-                job(ENRICH, EnrichReadings.build(settings.dedupRetention()), settings),
+                job(ENRICH, EnrichReadings.build(settings.dedupRetention(), settings.qcHold()), settings),
                 job(AGGREGATE, AggregateReadings.build(settings.grace()), settings));
         running.start();
         return running;

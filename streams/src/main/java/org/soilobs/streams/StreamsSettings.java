@@ -22,6 +22,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param grace how long after a bucket ends a late reading may still change it ({@code OBS_STREAMS_GRACE})
  * @param dedupRetention how long a reading's identity is remembered to drop redeliveries
  *     ({@code OBS_STREAMS_DEDUP_RETENTION})
+ * @param qcHold how long quality control holds a series' latest reading waiting for the next, which
+ *     decides whether it was a spike ({@code OBS_STREAMS_QC_HOLD}); set it at least to the sensors' sampling
+ *     interval to have spikes judged, at the cost of that much freshness
  * @param threads stream threads per job ({@code OBS_STREAMS_THREADS})
  * @param partitions partitions of the pipeline topics created at start ({@code OBS_TOPIC_PARTITIONS})
  * @param replication replication factor of pipeline and internal topics ({@code OBS_TOPIC_REPLICATION})
@@ -32,6 +35,7 @@ public record StreamsSettings(
         Path stateDir,
         Duration grace,
         Duration dedupRetention,
+        Duration qcHold,
         int threads,
         int partitions,
         short replication) {
@@ -61,6 +65,10 @@ public record StreamsSettings(
         if (dedupRetention.isNegative() || dedupRetention.isZero()) {
             throw new IllegalArgumentException("OBS_STREAMS_DEDUP_RETENTION must be positive, was " + dedupRetention);
         }
+        Objects.requireNonNull(qcHold, "qcHold");
+        if (qcHold.isNegative()) {
+            throw new IllegalArgumentException("OBS_STREAMS_QC_HOLD must not be negative, was " + qcHold);
+        }
         requirePositive(threads, "OBS_STREAMS_THREADS");
         requirePositive(partitions, "OBS_TOPIC_PARTITIONS");
         requirePositive(replication, "OBS_TOPIC_REPLICATION");
@@ -81,6 +89,7 @@ public record StreamsSettings(
                 get(env, "OBS_STREAMS_STATE_DIR", Path.of(System.getProperty("java.io.tmpdir"), "soilobs-streams"), Path::of),
                 get(env, "OBS_STREAMS_GRACE", DEFAULT_GRACE, Duration::parse),
                 get(env, "OBS_STREAMS_DEDUP_RETENTION", EnrichReadings.DEFAULT_DEDUP_RETENTION, Duration::parse),
+                get(env, "OBS_STREAMS_QC_HOLD", EnrichReadings.DEFAULT_QC_HOLD, Duration::parse),
                 get(env, "OBS_STREAMS_THREADS", 1, Integer::parseInt),
                 get(env, "OBS_TOPIC_PARTITIONS", 4, Integer::parseInt),
                 get(env, "OBS_TOPIC_REPLICATION", (short) 1, Short::parseShort));
@@ -112,6 +121,7 @@ public record StreamsSettings(
                 + " OBS_STREAMS_STATE_DIR=" + stateDir
                 + " OBS_STREAMS_GRACE=" + grace
                 + " OBS_STREAMS_DEDUP_RETENTION=" + dedupRetention
+                + " OBS_STREAMS_QC_HOLD=" + qcHold
                 + " OBS_STREAMS_THREADS=" + threads
                 + " OBS_TOPIC_PARTITIONS=" + partitions
                 + " OBS_TOPIC_REPLICATION=" + replication;

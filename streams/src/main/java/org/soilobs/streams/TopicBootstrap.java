@@ -35,7 +35,8 @@ public final class TopicBootstrap {
 
     /** Every pipeline topic with its partitions, replication and cleanup policy. */
     public static List<NewTopic> topics(int partitions, short replication) {
-        return List.of(Topics.READINGS_RAW, Topics.READINGS_REJECTED, Topics.READINGS_CLEAN, Topics.AGGREGATES,
+        return List.of(Topics.READINGS_RAW, Topics.READINGS_REJECTED, Topics.READINGS_CLEAN, Topics.READINGS_LATE,
+                        Topics.AGGREGATES,
                         Topics.FIELDS, Topics.SENSORS)
                 .stream()
                 .map(name -> new NewTopic(name, partitions, replication).configs(Map.of(

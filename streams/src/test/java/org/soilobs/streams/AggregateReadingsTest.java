@@ -25,6 +25,7 @@ import java.util.Random;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -68,6 +69,7 @@ class AggregateReadingsTest {
     private TestInputTopic<String, byte[]> clean;
     private TestOutputTopic<AggregateKey, Aggregate> aggregates;
     private TestOutputTopic<String, Rejection> rejected;
+    private TestOutputTopic<String, EnrichedReading> late;
     private final List<EnrichedReading> sent = new ArrayList<>();
 
     private void start(Duration grace) {
@@ -77,6 +79,8 @@ class AggregateReadingsTest {
                 Samples.deserializer(Aggregate.class));
         rejected = driver.createOutputTopic(Topics.READINGS_REJECTED, new StringDeserializer(),
                 Samples.deserializer(Rejection.class));
+        late = driver.createOutputTopic(Topics.READINGS_LATE, new StringDeserializer(),
+                Samples.deserializer(EnrichedReading.class));
     }
 
     @AfterEach
@@ -222,10 +226,12 @@ class AggregateReadingsTest {
         send(KE_1, "S3", Quantity.SOC, Instant.parse(streamTime), 9);
         List<EnrichedReading> before = List.copyOf(sent);
 
-        send(DE_1, "S1", Quantity.SOC, T0.plus(Duration.ofMinutes(30)), 40);
+        EnrichedReading last = send(DE_1, "S1", Quantity.SOC, T0.plus(Duration.ofMinutes(30)), 40);
 
         Recount.assertAggregatesMatch(Samples.lastValues(aggregates), counted ? sent : before);
         assertThat(Samples.total(driver, GraceGate.METRIC)).isEqualTo(counted ? 0.0 : 1.0);
+        assertThat(late.readKeyValuesToList()).as("the late topic, keyed by sensor")
+                .isEqualTo(counted ? List.of() : List.of(KeyValue.pair("S1", last)));
     }
 
     @Test

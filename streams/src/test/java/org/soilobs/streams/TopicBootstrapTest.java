@@ -16,6 +16,7 @@ class TopicBootstrapTest {
             Topics.READINGS_RAW + ", delete",
             Topics.READINGS_REJECTED + ", delete",
             Topics.READINGS_CLEAN + ", delete",
+            Topics.READINGS_LATE + ", delete",
             Topics.AGGREGATES + ", compact",
             Topics.FIELDS + ", compact",
             Topics.SENSORS + ", compact"})
@@ -23,7 +24,7 @@ class TopicBootstrapTest {
         Map<String, NewTopic> topics = TopicBootstrap.topics(6, (short) 3).stream()
                 .collect(Collectors.toMap(NewTopic::name, t -> t));
 
-        assertThat(topics).hasSize(6);
+        assertThat(topics).hasSize(7);
         assertThat(topics.get(topic).configs()).containsEntry("cleanup.policy", cleanupPolicy)
                 .containsEntry("min.insync.replicas", "2");
         assertThat(topics.get(topic).numPartitions()).isEqualTo(6);

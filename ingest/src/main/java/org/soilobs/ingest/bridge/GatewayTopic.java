@@ -1,7 +1,5 @@
 package org.soilobs.ingest.bridge;
 
-import java.util.Optional;
-
 /** The observatory's uplink topic {@code soil/v1/{gateway}/up}; the gateway id is also the publisher's username. */
 public final class GatewayTopic {
 
@@ -14,16 +12,7 @@ public final class GatewayTopic {
     private GatewayTopic() {
     }
 
-    /** The gateway id named by {@code topic}, empty if the topic is not an uplink topic. */
-    public static Optional<String> gatewayOf(String topic) {
-        if (topic == null || !topic.startsWith(PREFIX) || !topic.endsWith(SUFFIX)
-                || topic.length() <= PREFIX.length() + SUFFIX.length()) {
-            return Optional.empty();
-        }
-        String gateway = topic.substring(PREFIX.length(), topic.length() - SUFFIX.length());
-        return gateway.contains("/") || gateway.isBlank() ? Optional.empty() : Optional.of(gateway);
-    }
-
+    /** The topic gateway {@code gateway} publishes to; {@link SourceType#OBSERVATORY} reads it back. */
     public static String of(String gateway) {
         return PREFIX + gateway + SUFFIX;
     }

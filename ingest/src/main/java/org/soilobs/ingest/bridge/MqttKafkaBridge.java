@@ -36,6 +36,7 @@ import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.soilobs.ingest.IngestConfig;
 import org.soilobs.ingest.IngestMetrics;
+import org.soilobs.ingest.MqttSource;
 import org.soilobs.ingest.decode.DecodeResult;
 import org.soilobs.ingest.decode.IncomingMessage;
 import org.soilobs.ingest.decode.PayloadDecoding;
@@ -53,8 +54,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The MQTT side: a persistent session (fixed client id, {@code cleanStart=false}, session expiry
  * &gt; 0), so that the broker queues messages while ingest is away; the shared subscription
- * {@value #SUBSCRIPTION} at QoS 1, so that instances share the load; manual acknowledgements; the
- * client's receive maximum bounds the messages in flight (back-pressure); {@code TCP_NODELAY}.
+ * {@code $share/ingest/<the source's filter>} at QoS 1, so that instances share the load; manual
+ * acknowledgements; the client's receive maximum bounds the messages in flight (back-pressure);
+ * {@code TCP_NODELAY}. One bridge serves one {@link MqttSource}; ingest runs one per source.
  *
  * <p>Each message is decoded on Paho's callback thread and its readings and dead letters are sent to
  * {@link Topics#READINGS_RAW} (key: sensor id) and {@link Topics#READINGS_REJECTED} (key: gateway id,
@@ -73,9 +75,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class MqttKafkaBridge implements AutoCloseable {
 
-    /** The shared subscription every ingest instance joins. */
+    /** The share group every ingest instance joins, on every source. */
     public static final String SHARE_GROUP = "ingest";
-    public static final String SUBSCRIPTION = "$share/" + SHARE_GROUP + "/" + GatewayTopic.FILTER;
     public static final int MAX_BACKOFF_SECONDS = 30;
 
     private static final Logger LOG = LoggerFactory.getLogger(MqttKafkaBridge.class);
@@ -91,6 +92,8 @@ public final class MqttKafkaBridge implements AutoCloseable {
     private static final int SESSION_TAKEN_OVER = 0x8E;
 
     private final IngestConfig config;
+    private final MqttSource source;
+    private final String subscription;
     private final PayloadDecoding decoding;
     private final Supplier<Producer<String, byte[]>> producers;
     private final IngestMetrics metrics;
@@ -102,24 +105,29 @@ public final class MqttKafkaBridge implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger kafkaFailureStreak = new AtomicInteger();
     private int connectFailureStreak;
+    private boolean connectedBefore;
 
     private volatile boolean stopping;
     private volatile Producer<String, byte[]> producer;
     private volatile Connection current;
 
     /**
+     * @param config the receive maximum and session expiry
+     * @param source the broker, credentials, client id and topic filter of this bridge's connection
      * @param producers makes the Kafka producer, again after a failed send (see
      *     {@link KafkaSettings#producerProperties})
      */
-    public MqttKafkaBridge(IngestConfig config, PayloadDecoding decoding, Supplier<Producer<String, byte[]>> producers,
-            IngestMetrics metrics, Clock clock) {
+    public MqttKafkaBridge(IngestConfig config, MqttSource source, PayloadDecoding decoding,
+            Supplier<Producer<String, byte[]>> producers, IngestMetrics metrics, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
+        this.source = Objects.requireNonNull(source, "source");
+        this.subscription = "$share/" + SHARE_GROUP + "/" + source.topicFilter();
         this.decoding = Objects.requireNonNull(decoding, "decoding");
         this.producers = Objects.requireNonNull(producers, "producers");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.supervisor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "ingest-mqtt-supervisor");
+            Thread thread = new Thread(runnable, "ingest-mqtt-supervisor-" + source.name());
             thread.setDaemon(true);
             return thread;
         });
@@ -131,7 +139,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         producer = producers.get();
-        metrics.inFlightGauge(this::inFlight);
+        metrics.inFlightGauge(source.name(), this::inFlight);
         supervisor.execute(this::connect);
     }
 
@@ -187,7 +195,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
         if (connection != null) {
             // Already retired if a send failed during the producer's close: disconnect all the same.
             int abandoned = connection.retire();
-            LOG.info("Disconnecting from {} ({} messages acknowledged on this connection{})", config.mqttUrl(),
+            LOG.info("Disconnecting from {} ({} messages acknowledged on this connection{})", source.url(),
                     connection.acks.acked(), abandoned > 0 ? ", " + abandoned + " left for the broker to redeliver" : "");
             disconnect(connection);
         }
@@ -199,9 +207,9 @@ public final class MqttKafkaBridge implements AutoCloseable {
         }
         MqttAsyncClient client;
         try {
-            client = new MqttAsyncClient(config.mqttUrl(), config.clientId(), new MemoryPersistence());
+            client = new MqttAsyncClient(source.url(), source.clientId(), new MemoryPersistence());
         } catch (MqttException | IllegalArgumentException e) {
-            LOG.error("Cannot create an MQTT client for {}: {}", config.mqttUrl(), e.toString());
+            LOG.error("Cannot create an MQTT client for {}: {}", source.url(), e.toString());
             scheduleConnect(backoff(++connectFailureStreak));
             return;
         }
@@ -214,30 +222,31 @@ public final class MqttKafkaBridge implements AutoCloseable {
             IMqttToken connected = client.connect(options());
             connected.waitForCompletion(CONNECT_TIMEOUT_MS);
             boolean sessionPresent = connected.getSessionPresent();
-            IMqttToken subscribed = client.subscribe(new MqttSubscription[] {new MqttSubscription(SUBSCRIPTION, 1)});
+            IMqttToken subscribed = client.subscribe(new MqttSubscription[] {new MqttSubscription(subscription, 1)});
             subscribed.waitForCompletion(CONNECT_TIMEOUT_MS);
             int[] codes = subscribed.getReasonCodes();
             if (codes == null || codes.length != 1 || codes[0] != 1) {
                 // Anything but QoS 1 granted (0x80+ is a refusal; QoS 0 would be at-most-once) breaks the chain.
-                throw new IllegalStateException("the broker answered the subscription to " + SUBSCRIPTION
+                throw new IllegalStateException("the broker answered the subscription to " + subscription
                         + " with reason code " + (codes == null || codes.length == 0 ? "(none)" : codes[0])
                         + " instead of granting QoS 1");
             }
             connectFailureStreak = 0;
-            if (!sessionPresent && metrics.connects() > 0) {
+            if (!sessionPresent && connectedBefore) {
                 LOG.warn("The broker at {} kept no session for {}: what was published while ingest was away for longer "
-                        + "than the session expiry ({}) was not queued for it", config.mqttUrl(), config.clientId(),
+                        + "than the session expiry ({}) was not queued for it", source.url(), source.clientId(),
                         config.sessionExpiry());
             }
+            connectedBefore = true;
             metrics.connected();
             LOG.info("Connected to {} as {} (session present: {}, receive maximum {}), subscribed to {} at QoS {}",
-                    config.mqttUrl(), config.clientId(), sessionPresent, config.receiveMaximum(), SUBSCRIPTION,
+                    source.url(), source.clientId(), sessionPresent, config.receiveMaximum(), subscription,
                     codes[0]);
             firstConnection.countDown();
         } catch (MqttException | RuntimeException e) {
             if (connection.retire() >= 0) {
                 Duration delay = backoff(++connectFailureStreak);
-                LOG.warn("Cannot connect to {} as {}: {}; retrying in {} s", config.mqttUrl(), config.clientId(),
+                LOG.warn("Cannot connect to {} as {}: {}; retrying in {} s", source.url(), source.clientId(),
                         e instanceof MqttException mqtt ? describe(mqtt) : e.toString(), delay.toSeconds());
                 disconnect(connection);
                 scheduleConnect(delay);
@@ -253,12 +262,12 @@ public final class MqttKafkaBridge implements AutoCloseable {
         options.setReceiveMaximum(config.receiveMaximum());
         options.setKeepAliveInterval(KEEP_ALIVE_SECONDS);
         options.setConnectionTimeout(CONNECTION_TIMEOUT_SECONDS);
-        options.setSocketFactory(NoDelaySocketFactory.forScheme(URI.create(config.mqttUrl()).getScheme()));
-        if (config.mqttUsername() != null) {
-            options.setUserName(config.mqttUsername());
+        options.setSocketFactory(NoDelaySocketFactory.forScheme(URI.create(source.url()).getScheme()));
+        if (source.username() != null) {
+            options.setUserName(source.username());
         }
-        if (config.mqttPassword() != null) {
-            options.setPassword(config.mqttPassword().getBytes(StandardCharsets.UTF_8));
+        if (source.password() != null) {
+            options.setPassword(source.password().getBytes(StandardCharsets.UTF_8));
         }
         return options;
     }
@@ -287,12 +296,13 @@ public final class MqttKafkaBridge implements AutoCloseable {
             }
             Instant receivedAt = clock.instant();
             metrics.messageReceived();
-            Optional<String> gateway = GatewayTopic.gatewayOf(topic);
-            IncomingMessage incoming = new IncomingMessage(config.sourceName(), topic, gateway.orElse(null),
+            Optional<String> gateway = source.type().gatewayOf(topic);
+            IncomingMessage incoming = new IncomingMessage(source.name(), topic, gateway.orElse(null),
                     message.getPayload(), receivedAt);
             DecodeResult result = gateway.isPresent() ? decoding.decode(incoming)
                     : DecodeResult.rejected(Rejections.ofMessage(incoming, RejectReason.UNSUPPORTED_TOPIC,
-                            "topic is not " + GatewayTopic.FILTER));
+                            "topic does not have the layout " + source.type().defaultFilter() + " of a "
+                                    + source.type().id() + " source"));
             List<Outgoing> records = records(result, gateway.orElse(topic));
             InOrderAcks.Entry entry = connection.acks.received(message.getId(), message.getQos(), records.size());
             Producer<String, byte[]> target = producer;
@@ -350,7 +360,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
         Duration delay = backoff(kafkaFailureStreak.incrementAndGet());
         LOG.error("Kafka did not acknowledge a record of MQTT message {} on {}: {}. Neither it nor any later message "
                 + "is acknowledged to the broker; reconnecting to {} in {} s so that the broker redelivers them",
-                messageId, topic, cause.toString(), config.mqttUrl(), delay.toSeconds());
+                messageId, topic, cause.toString(), source.url(), delay.toSeconds());
         try {
             supervisor.execute(() -> {
                 disconnect(connection);
@@ -371,7 +381,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
             return;
         }
         LOG.warn("Lost the connection to {} ({}); {} unacknowledged messages will be redelivered; reconnecting in {} s",
-                config.mqttUrl(), reason, abandoned, RECONNECT_DELAY.toSeconds());
+                source.url(), reason, abandoned, RECONNECT_DELAY.toSeconds());
         try {
             supervisor.execute(() -> {
                 disconnect(connection);
@@ -482,7 +492,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
                     : "broker sent DISCONNECT, reason code " + response.getReturnCode()
                             + (response.getReasonString() == null ? "" : ": " + response.getReasonString())
                             + (response.getReturnCode() == SESSION_TAKEN_OVER
-                                    ? "; another client connected with the same client id " + config.clientId()
+                                    ? "; another client connected with the same client id " + source.clientId()
                                             + ": give every ingest instance its own OBS_INGEST_CLIENT_ID"
                                     : "");
             connectionLost(this, reason);
@@ -490,7 +500,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
 
         @Override
         public void mqttErrorOccurred(MqttException exception) {
-            LOG.warn("MQTT error on {}: {}", config.mqttUrl(), describe(exception));
+            LOG.warn("MQTT error on {}: {}", source.url(), describe(exception));
         }
 
         @Override

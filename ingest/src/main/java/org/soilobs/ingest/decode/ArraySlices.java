@@ -19,6 +19,16 @@ final class ArraySlices {
     private ArraySlices() {
     }
 
+    /** The bytes of each element of a payload that is a JSON array, or empty if it is not one. */
+    static Optional<List<byte[]>> ofRoot(byte[] payload) {
+        try (JsonParser parser = Json.mapper().createParser(payload)) {
+            return parser.nextToken() == JsonToken.START_ARRAY ? Optional.of(elements(parser, payload))
+                    : Optional.empty();
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
     /** The bytes of each element of {@code root[field]}, or empty if the payload does not have that shape. */
     static Optional<List<byte[]>> of(byte[] payload, String field) {
         try (JsonParser parser = Json.mapper().createParser(payload)) {

@@ -3,9 +3,11 @@ package org.soilobs.ingest.decode;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.soilobs.ingest.registry.SensorRegistry;
 import org.soilobs.model.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +36,15 @@ public final class PayloadDecoding {
         }
         this.decoders = List.copyOf(decoders);
         this.maxPayloadBytes = maxPayloadBytes;
+    }
+
+    /** Every format ingest reads: canonical batch, SenML, The Things Stack v3, ChirpStack v4. */
+    public static PayloadDecoding allFormats(SensorRegistry registry, int maxPayloadBytes, Duration futureTolerance) {
+        return new PayloadDecoding(List.of(
+                new CanonicalDecoder(registry, maxPayloadBytes, futureTolerance),
+                new SenmlDecoder(registry, futureTolerance),
+                new TtnUplinkDecoder(registry, futureTolerance),
+                new ChirpstackUplinkDecoder(registry, futureTolerance)), maxPayloadBytes);
     }
 
     public int maxPayloadBytes() {

@@ -14,6 +14,14 @@ public enum RejectReason {
     GATEWAY_MISMATCH("gateway_mismatch"),
     UNSUPPORTED_TOPIC("unsupported_topic"),
     DECODER_FAILURE("decoder_failure"),
+    /** SenML: a field ending in {@code _} that must be understood (RFC 8428 §4.4) and is not. */
+    UNSUPPORTED_MANDATORY_FIELD("unsupported_mandatory_field"),
+    /** LoRaWAN: the registered sensor's model has no alias table. */
+    UNKNOWN_DEVICE_MODEL("unknown_device_model"),
+    /** LoRaWAN: the network server sent no decoded payload (no payload formatter / codec configured). */
+    MISSING_DECODED_PAYLOAD("missing_decoded_payload"),
+    /** LoRaWAN: the decoded payload has none of the soil fields of the device's model. */
+    NO_SOIL_FIELDS("no_soil_fields"),
 
     // One reading of a message (its index).
     INVALID_READING("invalid_reading"),

@@ -183,7 +183,7 @@ class CanonicalDecoderPropertiesTest {
         return bytes;
     }
 
-    private static JsonNode oddValue(SplittableRandom random) {
+    static JsonNode oddValue(SplittableRandom random) {
         return switch (random.nextInt(12)) {
             case 0 -> NODES.nullNode();
             case 1 -> NODES.numberNode(anyInt(random));

@@ -36,6 +36,25 @@ public final class MediaTypes {
         return csv > 0 && csv > json;
     }
 
+    /** Whether an {@code Accept-Encoding} header accepts gzip ({@code gzip}, {@code x-gzip} or {@code *}, q > 0). */
+    public static boolean acceptsGzip(String acceptEncoding) {
+        if (acceptEncoding == null || acceptEncoding.isBlank()) {
+            return false;
+        }
+        double gzip = -1;
+        double any = -1;
+        for (String coding : acceptEncoding.split(",")) {
+            String[] parts = coding.split(";");
+            String name = parts[0].trim().toLowerCase(Locale.ROOT);
+            if (name.equals("gzip") || name.equals("x-gzip")) {
+                gzip = Math.max(gzip, quality(parts));
+            } else if (name.equals("*")) {
+                any = quality(parts);
+            }
+        }
+        return gzip >= 0 ? gzip > 0 : any > 0;
+    }
+
     private static double quality(String[] parts) {
         for (int i = 1; i < parts.length; i++) {
             String parameter = parts[i].trim();

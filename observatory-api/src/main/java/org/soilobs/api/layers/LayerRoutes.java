@@ -17,16 +17,21 @@ import org.soilobs.reference.ReferenceData;
  * {@code GET /api/v1/layers/{level}}: the map layer of one level, each area with its latest bucket.
  *
  * <p>Polled every few seconds by every open map, so the unchanged case is the one made cheap: the
- * entity tag comes from the layer's version counter alone, and a matching {@code If-None-Match} is
- * answered 304 before any data is read or rendered.
+ * entity tag comes from the layer's version counter alone, held in memory, and a matching
+ * {@code If-None-Match} is answered 304 before the database is asked anything. A changed layer costs
+ * one single-row version query; its body is rendered and compressed once per version and then served
+ * from memory to every poller.
  */
 public final class LayerRoutes {
 
     public static final String PATH = "/api/v1/layers/{level}";
+    /** The suffix that tells the gzip representation's tag from the plain one's (RFC 9110 §8.8.3). */
+    static final String GZIP_TAG_SUFFIX = ".gz";
 
     private final LayerShapes shapes;
     private final LayerRepository repository;
     private final LayerVersions versions;
+    private final LayerBodies bodies = new LayerBodies(this::render);
 
     public LayerRoutes(ReferenceData reference, DataSource dataSource, LayerVersions versions) {
         this.shapes = new LayerShapes(reference);
@@ -36,18 +41,43 @@ public final class LayerRoutes {
 
     public void get(Context ctx) {
         LayerRequest request = LayerRequest.parse(ctx.pathParam("level"), ctx.queryParamMap());
-        // The version is read before the data: a body is then never older than its tag, so a client can
-        // at worst fetch the same data twice, never keep stale data under a current tag.
-        long version = versions.current(request.level());
-        String etag = EntityTags.strong(request.tag(version, shapes.fingerprint(request.level())));
-        ctx.header(Header.ETAG, etag);
+        boolean gzip = MediaTypes.acceptsGzip(ctx.header(Header.ACCEPT_ENCODING));
         ctx.header(Header.CACHE_CONTROL, "no-cache");
-        if (EntityTags.matches(ctx.header(Header.IF_NONE_MATCH), etag)) {
+        ctx.header(Header.VARY, Header.ACCEPT_ENCODING);
+        // A poll is compared with the version in memory: no query. It may lag the table by the refresh
+        // interval (a quarter of a second), the price of polls that cost nothing.
+        String etag = tag(request, versions.current(request.level()), gzip);
+        String ifNoneMatch = ctx.header(Header.IF_NONE_MATCH);
+        if (EntityTags.matches(ifNoneMatch, etag)) {
+            ctx.header(Header.ETAG, etag);
             ctx.status(HttpStatus.NOT_MODIFIED);
             return;
         }
+        // A body is rendered at the table's version, read before the data: never older than its tag, nor
+        // than the database when the request came in. The table may be ahead of memory: ask again.
+        long version = versions.latest(request.level());
+        String latestTag = tag(request, version, gzip);
+        if (!latestTag.equals(etag) && EntityTags.matches(ifNoneMatch, latestTag)) {
+            ctx.header(Header.ETAG, latestTag);
+            ctx.status(HttpStatus.NOT_MODIFIED);
+            return;
+        }
+        LayerBodies.Rendered body = bodies.get(request, version);
+        ctx.header(Header.ETAG, tag(request, body.version(), gzip));
         ctx.contentType(MediaTypes.GEO_JSON);
-        ctx.result(render(request, version));
+        byte[] bytes = gzip ? body.gzip() : body.plain();
+        if (gzip) {
+            // Set before the body is written, so that Javalin's own compression leaves it alone.
+            ctx.header(Header.CONTENT_ENCODING, "gzip");
+        }
+        // Known in advance: the body goes out in one piece rather than in chunks.
+        ctx.header(Header.CONTENT_LENGTH, Integer.toString(bytes.length));
+        ctx.result(bytes);
+    }
+
+    private String tag(LayerRequest request, long version, boolean gzip) {
+        String opaque = request.tag(version, shapes.fingerprint(request.level()));
+        return EntityTags.strong(gzip ? opaque + GZIP_TAG_SUFFIX : opaque);
     }
 
     byte[] render(LayerRequest request, long version) {

@@ -25,4 +25,24 @@ class MediaTypesTest {
     void prefersCsvOnlyWhenAskedExplicitly(String accept, boolean csv) {
         assertThat(MediaTypes.prefersCsv(accept)).isEqualTo(csv);
     }
+
+    @ParameterizedTest(name = "Accept-Encoding: {0} -> gzip {1}")
+    @CsvSource(delimiter = '|', nullValues = "NULL", value = {
+        "NULL                       | false",
+        "gzip                       | true",
+        "GZIP                       | true",
+        "x-gzip                     | true",
+        "gzip, deflate, br, zstd    | true",
+        "br;q=1.0, gzip;q=0.8       | true",
+        "br                         | false",
+        "identity                   | false",
+        "gzip;q=0                   | false",
+        "*                          | true",
+        "*;q=0                      | false",
+        "gzip;q=0, *                | false",
+        "br, *;q=0.1                | true",
+    })
+    void acceptsGzipOnlyWhenTheClientSaysSo(String acceptEncoding, boolean gzip) {
+        assertThat(MediaTypes.acceptsGzip(acceptEncoding)).isEqualTo(gzip);
+    }
 }

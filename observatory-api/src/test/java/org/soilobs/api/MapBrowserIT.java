@@ -1,0 +1,198 @@
+package org.soilobs.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.soilobs.model.Json;
+import org.soilobs.reference.ReferenceData;
+import org.soilobs.storage.Database;
+import org.soilobs.storage.DbConfig;
+import org.soilobs.testkit.EmbeddedPostgres;
+import org.soilobs.testkit.SharedInfra;
+
+/**
+ * The map page in a real browser: Debian's headless Chromium driven by npm {@code playwright-core}
+ * ({@code src/test/js/map-check.cjs}) against the API on a real PostgreSQL. The page must load without
+ * a console error, draw the country layer with the API's values, redraw when the quantity changes and
+ * when new data arrives (told by the live event stream), and chart an area's recent buckets in its
+ * popup. The screenshot, popup open, lands in {@code target/map-it/}.
+ */
+class MapBrowserIT {
+
+    private static final String SCHEMA = "map_it";
+    private static final String NO_DATA = "#cfd4d8";
+    private static final Instant T0 = Instant.parse("2025-06-01T10:00:00Z");
+    private static final Instant T1 = Instant.parse("2025-06-01T11:00:00Z");
+    private static final Path OUT = Path.of("target", "map-it");
+    private static HikariDataSource pool;
+    private static ObservatoryApi api;
+
+    @BeforeAll
+    static void startApiWithAFewCountries() throws SQLException {
+        EmbeddedPostgres postgres = SharedInfra.postgres();
+        try (Connection connection = postgres.dataSource().getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+            statement.execute("CREATE SCHEMA " + SCHEMA);
+        }
+        DbConfig db = new DbConfig(postgres.jdbcUrl() + "?currentSchema=" + SCHEMA, postgres.user(),
+                postgres.password());
+        pool = Database.pool(db, "observatory-api-map-it", 4);
+        Database.migrate(pool);
+        try (Connection connection = pool.getConnection()) {
+            aggregate(connection, "FRA", "vwc", T0, 0.30);
+            aggregate(connection, "DEU", "vwc", T0, 0.12);
+            aggregate(connection, "FRA", "soc", T0, 20.0);
+            aggregate(connection, "ESP", "soc", T0, 31.0);
+        }
+        api = ObservatoryApi.start(new ApiConfig("127.0.0.1", 0, List.of(), db, 4), pool, ReferenceData.load());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (api != null) {
+            api.close();
+        }
+        if (pool != null) {
+            pool.close();
+        }
+    }
+
+    /** One hourly country bucket of two readings, both {@code value}. */
+    private static void aggregate(Connection connection, String country, String quantity, Instant bucket, double value)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO aggregate (level, area, quantity, resolution, bucket, count, sum, sum_sq, min, max, "
+                        + "first_time, last_time, area_ha, area_weighted_sum, flags, members) "
+                        + "VALUES ('country', ?, ?, 'PT1H', ?, 2, ?, ?, ?, ?, ?, ?, 10, ?, '{\"G\": 2}', 1)")) {
+            insert.setString(1, country);
+            insert.setString(2, quantity);
+            insert.setObject(3, bucket.atOffset(ZoneOffset.UTC));
+            insert.setDouble(4, 2 * value);
+            insert.setDouble(5, 2 * value * value);
+            insert.setDouble(6, value);
+            insert.setDouble(7, value);
+            insert.setObject(8, bucket.atOffset(ZoneOffset.UTC));
+            insert.setObject(9, bucket.plusSeconds(1800).atOffset(ZoneOffset.UTC));
+            insert.setDouble(10, 10 * value);
+            insert.executeUpdate();
+        }
+    }
+
+    @Test
+    void drawsTheApisValuesAndFollowsTheQuantityAndNewData() throws Exception {
+        Files.createDirectories(OUT);
+        Path screenshot = OUT.resolve("map.png");
+        Files.deleteIfExists(screenshot);
+        Path profile = Files.createTempDirectory(OUT.toAbsolutePath(), "chromium-profile-");
+        ProcessBuilder builder = new ProcessBuilder("node", Path.of("src", "test", "js", "map-check.cjs").toString(),
+                api.baseUrl(), screenshot.toString(), profile.toString())
+                .redirectError(OUT.resolve("node.log").toFile());
+        builder.environment().put("NODE_PATH", Path.of("web", "node_modules").toAbsolutePath().toString());
+        Process node = builder.start();
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(node.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                lines.add("STEP failed {\"message\":\"stdout closed: " + e.getMessage() + "\"}");
+            }
+        }, "map-check-stdout");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            JsonNode vwc = step(lines, "vwc").path("features");
+            assertThat(vwc.path("FRA").path("value").asDouble()).isEqualTo(0.30);
+            assertThat(vwc.path("DEU").path("value").asDouble()).isEqualTo(0.12);
+            assertThat(vwc.path("FRA").path("fill").asText()).isNotEqualTo(NO_DATA)
+                    .isNotEqualTo(vwc.path("DEU").path("fill").asText());
+            assertThat(vwc.path("ITA").path("value").isNull()).isTrue();
+            assertThat(vwc.path("ITA").path("fill").asText()).isEqualTo(NO_DATA);
+
+            JsonNode soc = step(lines, "soc").path("features");
+            assertThat(soc.path("FRA").path("value").asDouble()).isEqualTo(20.0);
+            assertThat(soc.path("ESP").path("value").asDouble()).isEqualTo(31.0);
+            assertThat(soc.path("DEU").path("fill").asText()).isEqualTo(NO_DATA);
+
+            assertThat(step(lines, "ready").path("fra").asDouble()).isEqualTo(20.0);
+            try (Connection connection = pool.getConnection();
+                    Statement statement = connection.createStatement()) {
+                aggregate(connection, "FRA", "soc", T1, 26.0);
+                statement.executeUpdate("UPDATE layer_version SET version = version + 1 WHERE level = 'country'");
+            }
+            OutputStream stdin = node.getOutputStream();
+            stdin.write("go\n".getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
+
+            JsonNode updated = step(lines, "updated").path("features");
+            assertThat(updated.path("FRA").path("value").asDouble()).isEqualTo(26.0);
+            assertThat(updated.path("ESP").path("value").asDouble()).isEqualTo(31.0);
+            JsonNode chart = step(lines, "chart");
+            assertThat(chart.path("points").asInt()).isEqualTo(2);
+            assertThat(chart.path("note").asText()).contains("20.0", "26.0", "g/kg");
+            assertThat(step(lines, "errors")).isEmpty();
+            assertThat(node.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(node.exitValue()).isZero();
+            assertThat(Files.size(screenshot)).isGreaterThan(10_000);
+        } finally {
+            node.destroyForcibly();
+            node.waitFor(10, TimeUnit.SECONDS);
+            deleteTree(profile);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    /** The payload of the next step line; a failure reported by the script fails the test with its reason. */
+    private static JsonNode step(BlockingQueue<String> lines, String name) throws Exception {
+        Map<String, String> seen = new HashMap<>();
+        while (true) {
+            String line = lines.poll(120, TimeUnit.SECONDS);
+            assertThat(line).as("step " + name + " within 120 s; seen " + seen + "; see target/map-it/node.log")
+                    .isNotNull();
+            if (!line.startsWith("STEP ")) {
+                continue;
+            }
+            String[] parts = line.split(" ", 3);
+            assertThat(parts[1]).as(line).isNotEqualTo("failed");
+            if (parts[1].equals(name)) {
+                return Json.mapper().readTree(parts[2]);
+            }
+            seen.put(parts[1], parts[2]);
+        }
+    }
+}
