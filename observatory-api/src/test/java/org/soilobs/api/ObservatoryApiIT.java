@@ -124,8 +124,13 @@ class ObservatoryApiIT {
                     "{\"G\": 2}");
             aggregate(connection, "field", "F-FR-1", "vwc", "PT1H", T1, 2, 0.5, 0.13, 0.2, 0.3, 10, 4.0, 1,
                     "{\"G\": 2, \"C02\": 1}");
-            // A row that breaks the statistics' invariants (no good reading, yet a minimum): a server fault.
-            aggregate(connection, "region", "142", "ec", "PT1H", T0, 0, 0, 0, 1.0, null, 0, 0, 1, "{}");
+            // Portugal's newest pH bucket holds only flagged readings: the layer keeps the last good one.
+            aggregate(connection, "country", "PRT", "ph", "PT1H", T0, 1, 6.5, 42.25, 6.5, 6.5, 5, 32.5, 1,
+                    "{\"G\": 1}");
+            aggregate(connection, "country", "PRT", "ph", "PT1H", T1, 0, 0, 0, null, null, 0, 0, 1,
+                    "{\"D06\": 2}");
+            // A row that breaks the statistics' invariants (a good reading, yet no maximum): a server fault.
+            aggregate(connection, "region", "142", "ec", "PT1H", T0, 1, 1.0, 1.0, 1.0, null, 0, 0, 1, "{}");
         }
     }
 
@@ -649,6 +654,15 @@ class ObservatoryApiIT {
         assertThat(response.statusCode()).isEqualTo(405);
         assertThat(json(response).path("type").asText()).isEqualTo("/problems/method-not-allowed");
         assertThat(response.headers().firstValue("Allow")).hasValueSatisfying(allow -> assertThat(allow).contains("GET"));
+    }
+
+    @Test
+    void layerShowsTheLatestBucketWithGoodReadingsWhenANewerOneIsAllFlagged() throws Exception {
+        JsonNode portugal = feature(json(get("/api/v1/layers/country?quantity=ph")), "PRT").path("properties");
+
+        assertThat(portugal.path("value").asDouble()).isEqualTo(6.5);
+        assertThat(portugal.path("bucket").asText()).isEqualTo(T0.toString());
+        assertThat(portugal.path("count").asLong()).isEqualTo(1);
     }
 
     @Test

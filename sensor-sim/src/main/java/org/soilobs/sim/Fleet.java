@@ -185,7 +185,9 @@ public final class Fleet {
         double ec = 0.1 * StrictMath.pow(12, random.nextDouble());
         double vwc = 0.12 + random.nextDouble() * 0.22;
         double temperatureMean = 27 - 0.45 * Math.max(0, absLat - 10);
-        double temperatureAmplitude = 1 + 0.22 * absLat;
+        // At 0–10 cm the annual wave is damped well below the air's (and snow insulates): about 7 °C
+        // at 50° latitude, so that mid-latitude soils freeze only in cold spells, as they do.
+        double temperatureAmplitude = 1 + 0.12 * absLat;
         return new SoilState(Noise.round(soc, 2), Noise.round(trend, 5), Noise.round(ph, 2), Noise.round(ec, 3),
                 Noise.round(vwc, 3), Noise.round(temperatureMean, 2), Noise.round(temperatureAmplitude, 2));
     }

@@ -15,7 +15,9 @@ import org.soilobs.model.Aggregate;
 import org.soilobs.model.Level;
 
 /**
- * The latest bucket of every area of a layer, in one query.
+ * The latest bucket with good readings of every area of a layer, in one query. A newer bucket whose
+ * readings were all flagged by quality control (frozen soil, a spike) has no value to draw, so the map
+ * shows the last good one, with its bucket time.
  *
  * <p>Each area's latest row is found by a descending scan of the primary key (level, area, quantity,
  * resolution, bucket) that stops at the first row: a handful of index probes per area, however long the
@@ -28,7 +30,7 @@ final class LayerRepository {
             + "FROM unnest(?::text[]) AS c(code)\n"
             + "CROSS JOIN LATERAL (\n"
             + "    SELECT * FROM aggregate\n"
-            + "    WHERE level = ? AND area = c.code AND quantity = ? AND resolution = ?\n"
+            + "    WHERE level = ? AND area = c.code AND quantity = ? AND resolution = ? AND count > 0\n"
             + "    ORDER BY bucket DESC LIMIT 1) a";
 
     private static final String LATEST_BY_FIELD = "SELECT f.id, f.lon, f.lat, f.country, "
@@ -36,7 +38,7 @@ final class LayerRepository {
             + "FROM field f\n"
             + "LEFT JOIN LATERAL (\n"
             + "    SELECT * FROM aggregate\n"
-            + "    WHERE level = 'field' AND area = f.id AND quantity = ? AND resolution = ?\n"
+            + "    WHERE level = 'field' AND area = f.id AND quantity = ? AND resolution = ? AND count > 0\n"
             + "    ORDER BY bucket DESC LIMIT 1) a ON true\n"
             + "ORDER BY f.id";
 
