@@ -16,6 +16,11 @@ public final class Topics {
     public static final String READINGS_LATE = "soil.readings.late";
     /** Aggregates at every level, keyed by {@link AggregateKey}. */
     public static final String AGGREGATES = "soil.aggregates";
+    /**
+     * Progress towards "4 per 1000" (DESIGN §6), compacted, keyed by {@code level/code} (e.g.
+     * {@code country/FRA}, {@code field/f-123}); a tombstone removes an area.
+     */
+    public static final String PROGRESS = "soil.progress";
     /** Registered fields (compacted), keyed by field id. */
     public static final String FIELDS = "soil.fields";
     /** Registered sensors (compacted), keyed by sensor id. */

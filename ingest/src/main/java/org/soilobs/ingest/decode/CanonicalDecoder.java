@@ -177,6 +177,10 @@ public final class CanonicalDecoder implements PayloadDecoder {
 
     private static Quantity quantity(JsonNode node) throws Invalid {
         Optional<Quantity> quantity = node.isTextual() ? Quantity.byId(node.textValue()) : Optional.empty();
+        if (quantity.isPresent() && quantity.get().derived()) {
+            throw new Invalid(RejectReason.UNKNOWN_QUANTITY, "quantity " + Rejections.show(node)
+                    + " is derived by the observatory and never accepted from a gateway");
+        }
         return quantity.orElseThrow(() -> new Invalid(RejectReason.UNKNOWN_QUANTITY,
                 "quantity " + Rejections.show(node) + " is not one of the observatory's quantities"));
     }

@@ -75,7 +75,8 @@ public final class SenmlDecoder implements PayloadDecoder {
 
     private static Map<String, Quantity> aliases() {
         Map<String, Quantity> aliases = new HashMap<>();
-        for (Quantity quantity : Quantity.values()) {
+        // a derived quantity (soc_stock) is computed downstream, never taken from a gateway
+        for (Quantity quantity : Quantity.measured()) {
             aliases.put(quantity.id(), quantity);
         }
         aliases.put("moisture", Quantity.VWC);

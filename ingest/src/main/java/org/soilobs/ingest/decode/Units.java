@@ -21,7 +21,8 @@ public final class Units {
     private static final Set<String> KNOWN = new HashSet<>();
 
     static {
-        for (Quantity quantity : Quantity.values()) {
+        // derived quantities (soc_stock) have no accepted unit: the decoders never take them from a gateway
+        for (Quantity quantity : Quantity.measured()) {
             accept(quantity, quantity.unit(), DoubleUnaryOperator.identity());
         }
         // percent by mass: 1 % = 10 g/kg
@@ -54,7 +55,7 @@ public final class Units {
 
     /** The conversion of {@code unit} to the canonical unit of {@code quantity}, if it is one of its units. */
     public static Optional<DoubleUnaryOperator> toCanonical(Quantity quantity, String unit) {
-        return Optional.ofNullable(TABLE.get(quantity).get(unit));
+        return Optional.ofNullable(TABLE.getOrDefault(quantity, Map.of()).get(unit));
     }
 
     /** Whether {@code unit} is accepted for any quantity. */
@@ -64,6 +65,6 @@ public final class Units {
 
     /** The units accepted for {@code quantity}, its canonical unit first. */
     public static Set<String> accepted(Quantity quantity) {
-        return Collections.unmodifiableSet(TABLE.get(quantity).keySet());
+        return Collections.unmodifiableSet(TABLE.getOrDefault(quantity, Map.of()).keySet());
     }
 }

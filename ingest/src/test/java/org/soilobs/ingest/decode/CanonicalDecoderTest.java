@@ -59,6 +59,7 @@ class CanonicalDecoderTest {
     @ParameterizedTest(name = "{0}: {1}")
     @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {
         "unknown_quantity   | {\"sensor\":\"s-1\",\"time\":\"2026-11-20T09:40:00Z\",\"quantity\":\"salinity\",\"value\":1,\"unit\":\"dS/m\"}",
+        "unknown_quantity   | {\"sensor\":\"s-1\",\"time\":\"2026-11-20T09:40:00Z\",\"quantity\":\"soc_stock\",\"value\":58.5,\"unit\":\"t/ha\"}",
         "unknown_quantity   | {\"sensor\":\"s-1\",\"time\":\"2026-11-20T09:40:00Z\",\"quantity\":42,\"value\":1,\"unit\":\"dS/m\"}",
         "unknown_quantity   | {\"sensor\":\"s-1\",\"time\":\"2026-11-20T09:40:00Z\",\"value\":1,\"unit\":\"dS/m\"}",
         "unknown_unit       | {\"sensor\":\"s-1\",\"time\":\"2026-11-20T09:40:00Z\",\"quantity\":\"vwc\",\"value\":0.2,\"unit\":\"furlong\"}",

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.soilobs.model.Json;
@@ -33,7 +32,7 @@ class CanonicalSchemaTest {
         List<String> listed = new ArrayList<>();
         schema().at("/$defs/reading/properties/quantity/enum").forEach(node -> listed.add(node.textValue()));
 
-        assertThat(listed).containsExactlyInAnyOrderElementsOf(Arrays.stream(Quantity.values()).map(Quantity::id)
+        assertThat(listed).containsExactlyInAnyOrderElementsOf(Quantity.measured().stream().map(Quantity::id)
                 .toList());
     }
 
@@ -46,6 +45,6 @@ class CanonicalSchemaTest {
 
             assertThat(units).as("units of %s", quantity).containsExactlyElementsOf(Units.accepted(quantity));
         }
-        assertThat(schema().at("/$defs/reading/allOf").size()).isEqualTo(Quantity.values().length);
+        assertThat(schema().at("/$defs/reading/allOf").size()).isEqualTo(Quantity.measured().size());
     }
 }

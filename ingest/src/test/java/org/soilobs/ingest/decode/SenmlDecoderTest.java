@@ -87,6 +87,7 @@ class SenmlDecoderTest {
         "value_out_of_range | {\"n\":\"vwc\",\"u\":\"/\",\"v\":1.2}",
         "value_out_of_range | {\"n\":\"vwc\",\"u\":\"%\",\"v\":-1}",
         "unknown_quantity   | {\"n\":\"voltage\",\"u\":\"V\",\"v\":3.6}",
+        "unknown_quantity   | {\"n\":\"soc_stock\",\"u\":\"t/ha\",\"v\":58.5}",
         "unknown_quantity   | {\"n\":\"vwc_x\",\"u\":\"/\",\"v\":0.2}",
         "unknown_unit       | {\"n\":\"vwc\",\"v\":0.2}",
         "unknown_unit       | {\"n\":\"vwc\",\"u\":\"furlong\",\"v\":0.2}",

@@ -1,0 +1,25 @@
+package org.soilobs.carbon;
+
+/** The standard normal distribution, as far as the trend tests need it. */
+final class Normal {
+
+    /** z with Φ(z) = 0.975: the two-sided 95 % quantile. */
+    static final double Z_95 = 1.959963984540054;
+
+    private Normal() {
+    }
+
+    /** Φ(z), from erfc by Numerical Recipes' Chebyshev fit (Press et al. 2007 §6.2.2), |relative error| &lt; 1.2e-7. */
+    static double cdf(double z) {
+        return 0.5 * erfc(-z / Math.sqrt(2));
+    }
+
+    private static double erfc(double x) {
+        double z = Math.abs(x);
+        double t = 1 / (1 + 0.5 * z);
+        double r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
+                + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
+                + t * (-0.82215223 + t * 0.17087277)))))))));
+        return x >= 0 ? r : 2 - r;
+    }
+}
