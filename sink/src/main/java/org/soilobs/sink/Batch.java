@@ -11,6 +11,7 @@ import org.soilobs.model.Aggregate;
 import org.soilobs.model.AggregateKey;
 import org.soilobs.model.EnrichedReading;
 import org.soilobs.model.Field;
+import org.soilobs.model.Progress;
 import org.soilobs.model.Sensor;
 
 /**
@@ -28,6 +29,8 @@ final class Batch {
     final Map<String, Field> fields = new LinkedHashMap<>();
     /** Sensor id → sensor, or null for a removed sensor. */
     final Map<String, Sensor> sensors = new LinkedHashMap<>();
+    /** {@code level/code} → newest progress towards 4 ‰, or null for a removed area. */
+    final Map<String, Progress> progress = new LinkedHashMap<>();
     final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     private int records;
     private long firstAddedNanos;
@@ -56,6 +59,7 @@ final class Batch {
         aggregates.clear();
         fields.clear();
         sensors.clear();
+        progress.clear();
         offsets.clear();
         records = 0;
     }

@@ -64,6 +64,14 @@ final class BatchWriter {
     private static final String INSERT_READINGS = "INSERT INTO reading (" + READING_COLUMNS + ") SELECT "
             + READING_COLUMNS + " FROM reading_stage ON CONFLICT (sensor, quantity, time) DO NOTHING";
 
+    /**
+     * Streams corrects a reading's flags when its successor shows it was a spike (docs/streams.md): the
+     * correction carries D06, which a first version never does, so only it may overwrite the stored flags.
+     */
+    private static final String CORRECT_READINGS = "UPDATE reading r SET flags = s.flags FROM reading_stage s"
+            + " WHERE r.sensor = s.sensor AND r.quantity = s.quantity AND r.time = s.time"
+            + " AND 'D06' = ANY (s.flags) AND r.flags IS DISTINCT FROM s.flags";
+
     private static final String AGGREGATE_COLUMNS = "level, area, quantity, resolution, bucket, count, sum, sum_sq,"
             + " min, max, first_time, last_time, area_ha, area_weighted_sum, flags, members";
     private static final int AGGREGATE_COLUMN_COUNT = 16;
@@ -130,6 +138,7 @@ final class BatchWriter {
                 if (!batch.fields.isEmpty()) {
                     levels.add("field");
                 }
+                ProgressWriter.write(connection, batch.progress);
                 bumpLayers(connection, levels);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
@@ -182,6 +191,7 @@ final class BatchWriter {
         }
         try (Statement insert = connection.createStatement()) {
             insert.executeUpdate(INSERT_READINGS);
+            insert.executeUpdate(CORRECT_READINGS);
         }
     }
 

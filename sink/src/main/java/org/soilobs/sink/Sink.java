@@ -27,6 +27,7 @@ import org.soilobs.model.AggregateKey;
 import org.soilobs.model.EnrichedReading;
 import org.soilobs.model.Field;
 import org.soilobs.model.Json;
+import org.soilobs.model.Progress;
 import org.soilobs.model.Sensor;
 import org.soilobs.model.Topics;
 import org.soilobs.reference.ReferenceData;
@@ -139,7 +140,8 @@ public final class Sink implements AutoCloseable {
 
     private void run() {
         try {
-            consumer.subscribe(List.of(Topics.FIELDS, Topics.SENSORS, Topics.READINGS_CLEAN, Topics.AGGREGATES),
+            consumer.subscribe(List.of(Topics.FIELDS, Topics.SENSORS, Topics.READINGS_CLEAN, Topics.AGGREGATES,
+                    Topics.PROGRESS),
                     new FlushOnRevoke());
             long intervalNanos = config.flushInterval().toNanos();
             while (running) {
@@ -192,6 +194,8 @@ public final class Sink implements AutoCloseable {
                         record.value() == null ? null : Json.mapper().readValue(record.value(), Field.class));
                 case Topics.SENSORS -> batch.sensors.put(key(record),
                         record.value() == null ? null : Json.mapper().readValue(record.value(), Sensor.class));
+                case Topics.PROGRESS -> batch.progress.put(key(record),
+                        record.value() == null ? null : Json.mapper().readValue(record.value(), Progress.class));
                 default -> throw new IllegalStateException("not subscribed to " + record.topic());
             }
         } catch (java.io.IOException | IllegalArgumentException e) {

@@ -89,6 +89,25 @@ class BatchWriterIT {
     }
 
     @Test
+    void replacesTheFlagsOfAReadingThatStreamsCorrectedToASpikeAndOnlyThen() throws SQLException {
+        Instant time = Instant.parse("2026-11-20T11:00:00Z");
+        EnrichedReading first = reading("s-spike", time, 0.42, List.of("D08"), 7);
+        EnrichedReading corrected = new EnrichedReading(first.reading(), KENYA, 3.0, List.of("D06"), List.of("D08"));
+        Batch both = new Batch();
+        both.readings.addAll(List.of(first, corrected));
+        both.track(PARTITION, 1);
+        new BatchWriter(dataSource).write(both);
+        // a replay of the first version alone changes nothing
+        Batch replay = new Batch();
+        replay.readings.add(first);
+        replay.track(PARTITION, 2);
+        new BatchWriter(dataSource).write(replay);
+
+        assertThat(strings("SELECT array_to_string(flags, ',') FROM reading WHERE sensor = 's-spike'"))
+                .containsExactly("D06");
+    }
+
+    @Test
     void upsertsTheFullStateOfAggregatesAndNotifiesTheLevel() throws Exception {
         Instant hour = Instant.parse("2026-11-20T10:00:00Z");
         AggregateKey key = new AggregateKey(Level.REGION, "002", Quantity.PH, Resolution.HOUR, hour);

@@ -41,8 +41,10 @@ import org.soilobs.streams.check.CheckDecoded;
 import org.soilobs.streams.check.Outcome;
 import org.soilobs.streams.check.ReadingTimeExtractor;
 import org.soilobs.streams.check.Rejections;
+import org.soilobs.streams.serde.BinarySerde;
 import org.soilobs.streams.serde.DecodingSerde;
 import org.soilobs.streams.serde.JsonSerde;
+import org.soilobs.streams.serde.StateSerdes;
 
 /**
  * The aggregation job: {@code soil.readings.clean} → per field and quantity, tumbling UTC hour and day
@@ -56,12 +58,15 @@ import org.soilobs.streams.serde.JsonSerde;
  */
 public final class AggregateReadings {
 
-    private static final JsonSerde<FieldQuantity> FIELD_QUANTITY = JsonSerde.of(FieldQuantity.class);
-    private static final JsonSerde<EnrichedReading> ENRICHED = JsonSerde.of(EnrichedReading.class);
-    private static final JsonSerde<FieldBucket> FIELD_BUCKET = JsonSerde.of(FieldBucket.class);
-    private static final JsonSerde<AggregateKey> AGGREGATE_KEY = JsonSerde.of(AggregateKey.class);
-    private static final JsonSerde<Contribution> CONTRIBUTION = JsonSerde.of(Contribution.class);
-    private static final JsonSerde<AreaState> AREA_STATE = JsonSerde.of(AreaState.class);
+    // Stores and repartition topics are the job's own: binary. What others read stays JSON.
+    private static final BinarySerde<FieldQuantity> FIELD_QUANTITY = StateSerdes.FIELD_QUANTITY;
+    private static final BinarySerde<EnrichedReading> ENRICHED = StateSerdes.ENRICHED_READING;
+    private static final BinarySerde<FieldBucket> FIELD_BUCKET = StateSerdes.FIELD_BUCKET;
+    private static final BinarySerde<AggregateKey> AGGREGATE_KEY = StateSerdes.AGGREGATE_KEY;
+    private static final BinarySerde<Contribution> CONTRIBUTION = StateSerdes.CONTRIBUTION;
+    private static final BinarySerde<AreaState> AREA_STATE = StateSerdes.AREA_STATE;
+    private static final JsonSerde<EnrichedReading> ENRICHED_JSON = JsonSerde.of(EnrichedReading.class);
+    private static final JsonSerde<AggregateKey> AGGREGATE_KEY_JSON = JsonSerde.of(AggregateKey.class);
     private static final JsonSerde<Aggregate> AGGREGATE = JsonSerde.of(Aggregate.class);
 
     private AggregateReadings() {
@@ -91,7 +96,7 @@ public final class AggregateReadings {
         gated.filter((key, reading) -> reading.verdict() == Verdict.LATE, Named.as("grace-late"))
                 .map((key, reading) -> KeyValue.pair(reading.reading().reading().sensor(), reading.reading()),
                         Named.as("late-by-sensor"))
-                .to(Topics.READINGS_LATE, Produced.with(Serdes.String(), ENRICHED).withName("to-late"));
+                .to(Topics.READINGS_LATE, Produced.with(Serdes.String(), ENRICHED_JSON).withName("to-late"));
 
         KGroupedStream<FieldQuantity, EnrichedReading> byFieldQuantity = onTime(gated, "grace")
                 .groupByKey(Grouped.with(FIELD_QUANTITY, ENRICHED));
@@ -168,7 +173,7 @@ public final class AggregateReadings {
     }
 
     private static Produced<AggregateKey, Aggregate> toAggregates(String name) {
-        return Produced.with(AGGREGATE_KEY, AGGREGATE).withName(name);
+        return Produced.with(AGGREGATE_KEY_JSON, AGGREGATE).withName(name);
     }
 
     private static AggregateKey fieldKey(Windowed<FieldQuantity> window, Resolution resolution) {

@@ -23,6 +23,7 @@ import org.soilobs.streams.check.ArrivalTimeExtractor;
 import org.soilobs.streams.check.Rejections;
 import org.soilobs.streams.enrich.DropDuplicates;
 import org.soilobs.streams.quality.QualityControl;
+import org.soilobs.streams.quality.Unjudged;
 import org.soilobs.streams.serde.Decoded;
 import org.soilobs.streams.serde.DecodingSerde;
 import org.soilobs.streams.serde.JsonSerde;
@@ -43,8 +44,8 @@ import org.soilobs.streams.serde.JsonSerde;
 public final class EnrichReadings {
 
     public static final Duration DEFAULT_DEDUP_RETENTION = Duration.ofDays(7);
-    /** How long quality control waits for a series' next reading before releasing its latest. */
-    public static final Duration DEFAULT_QC_HOLD = Duration.ofSeconds(30);
+    /** Decoded registrations kept, so that the join does not parse a field's JSON for every reading. */
+    static final int DECODED_FIELDS = 100_000;
     /** The global store holding the field registry. */
     public static final String FIELDS_STORE = "fields";
 
@@ -55,29 +56,24 @@ public final class EnrichReadings {
         return build(DEFAULT_DEDUP_RETENTION);
     }
 
-    /** @param dedupRetention how long a reading's identity is remembered after it arrived */
-    public static Topology build(Duration dedupRetention) {
-        return build(dedupRetention, DEFAULT_QC_HOLD);
-    }
-
     /**
      * @param dedupRetention how long a reading's identity is remembered after it arrived; also the age
      *     beyond which quality control flags a reading {@link QualityControl#TOO_OLD}, since a copy of it
      *     could no longer be recognised
-     * @param qcHold how long the latest reading of a series waits for the next, which decides a spike
      */
-    public static Topology build(Duration dedupRetention, Duration qcHold) {
+    public static Topology build(Duration dedupRetention) {
         StreamsBuilder builder = new StreamsBuilder();
 
         // Registrations are decoded leniently too: an unreadable one must not stop the global thread, and
         // since the store keeps the raw bytes, the same verdict is reached again after a restore.
+        DecodingSerde<Field> registrations = DecodingSerde.remembering(Field.class, DECODED_FIELDS);
         GlobalKTable<String, Decoded<Field>> fields = builder.globalTable(Topics.FIELDS,
-                Consumed.with(Serdes.String(), DecodingSerde.of(Field.class))
+                Consumed.with(Serdes.String(), registrations)
                         .withTimestampExtractor(new ArrivalTimeExtractor())
                         .withName("fields-source"),
                 Materialized.<String, Decoded<Field>, KeyValueStore<Bytes, byte[]>>as(FIELDS_STORE)
                         .withKeySerde(Serdes.String())
-                        .withValueSerde(DecodingSerde.of(Field.class)));
+                        .withValueSerde(registrations));
 
         KStream<String, Outcome<Reading>> checked = builder
                 .stream(Topics.READINGS_RAW, Consumed.with(Serdes.String(), DecodingSerde.of(Reading.class))
@@ -85,18 +81,18 @@ public final class EnrichReadings {
                         .withName("raw-source"))
                 .processValues(() -> new CheckDecoded<Reading>(reading -> reading), Named.as("decode-check"));
 
-        KStream<String, Outcome<EnrichedReading>> enriched = Rejections.routeRejected(checked, "decode")
+        KStream<String, Outcome<Unjudged>> enriched = Rejections.routeRejected(checked, "decode")
                 .processValues(DropDuplicates.supplier(dedupRetention), Named.as("drop-duplicates"))
                 .leftJoin(fields, (sensor, reading) -> reading.field(), EnrichReadings::enrich, Named.as("join-field"));
 
         Rejections.routeRejected(enriched, "enrich")
-                .process(QualityControl.supplier(qcHold, dedupRetention), Named.as("quality-control"))
+                .process(QualityControl.supplier(dedupRetention), Named.as("quality-control"))
                 .to(Topics.READINGS_CLEAN, Produced.with(Serdes.String(), JsonSerde.of(EnrichedReading.class))
                         .withName("to-clean"));
         return builder.build();
     }
 
-    static Outcome<EnrichedReading> enrich(Reading reading, Decoded<Field> registration) {
+    static Outcome<Unjudged> enrich(Reading reading, Decoded<Field> registration) {
         if (registration == null) {
             return unknownField(reading, "field \"" + reading.field() + "\" is not registered");
         }
@@ -109,11 +105,11 @@ public final class EnrichReadings {
             return unknownField(reading, "the registration under key \"" + reading.field()
                     + "\" is for field \"" + field.id() + '"');
         }
-        return Outcome.accepted(new EnrichedReading(
-                reading, field.placement(), field.areaHa(), List.of(EnrichedReading.GOOD)));
+        return Outcome.accepted(new Unjudged(new EnrichedReading(
+                reading, field.placement(), field.areaHa(), List.of(EnrichedReading.GOOD)), field.saturation()));
     }
 
-    private static Outcome<EnrichedReading> unknownField(Reading reading, String detail) {
+    private static Outcome<Unjudged> unknownField(Reading reading, String detail) {
         return Outcome.rejected(Rejections.of(Rejections.UNKNOWN_FIELD, detail, Topics.READINGS_RAW,
                 reading.receivedAt(), JsonSerde.of(Reading.class).serializer().serialize(Topics.READINGS_RAW, reading)));
     }

@@ -12,16 +12,18 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.soilobs.streams.carbon.CarbonProgress;
 
 /**
- * Runs both streams jobs, {@code enrich} ({@link EnrichReadings}) and {@code aggregate}
- * ({@link AggregateReadings}), each as its own {@link KafkaStreams} with its own application id, so that
- * either can be scaled or reset without the other.
+ * Runs the streams jobs, {@code enrich} ({@link EnrichReadings}), {@code aggregate}
+ * ({@link AggregateReadings}) and {@code carbon} ({@link CarbonProgress}), each as its own {@link KafkaStreams}
+ * with its own application id, so that each can be scaled or reset without the others.
  */
 public final class StreamsApp {
 
     public static final String ENRICH = "enrich";
     public static final String AGGREGATE = "aggregate";
+    public static final String CARBON = "carbon";
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamsApp.class);
@@ -50,8 +52,9 @@ public final class StreamsApp {
             TopicBootstrap.ensure(admin, settings.partitions(), settings.replication());
         }
         Running running = new Running(
-                job(ENRICH, EnrichReadings.build(settings.dedupRetention(), settings.qcHold()), settings),
-                job(AGGREGATE, AggregateReadings.build(settings.grace()), settings));
+                job(ENRICH, EnrichReadings.build(settings.dedupRetention()), settings),
+                job(AGGREGATE, AggregateReadings.build(settings.grace()), settings),
+                job(CARBON, CarbonProgress.build(), settings));
         running.start();
         return running;
     }
@@ -68,16 +71,18 @@ public final class StreamsApp {
         return streams;
     }
 
-    /** The two running jobs. Closing stops both, waiting for their last commit. */
+    /** The running jobs. Closing stops them all, waiting for their last commit. */
     public static final class Running implements AutoCloseable {
 
         private final KafkaStreams enrich;
         private final KafkaStreams aggregate;
+        private final KafkaStreams carbon;
         private final Object stateChange = new Object();
 
-        private Running(KafkaStreams enrich, KafkaStreams aggregate) {
+        private Running(KafkaStreams enrich, KafkaStreams aggregate, KafkaStreams carbon) {
             this.enrich = enrich;
             this.aggregate = aggregate;
+            this.carbon = carbon;
         }
 
         private void start() {
@@ -91,17 +96,19 @@ public final class StreamsApp {
             try {
                 enrich.start();
                 aggregate.start();
+                carbon.start();
             } catch (RuntimeException e) {
                 close();
                 throw e;
             }
         }
 
-        /** Waits until both jobs are RUNNING at the same moment. */
+        /** Waits until all jobs are RUNNING at the same moment. */
         public void awaitRunning(Duration timeout) throws InterruptedException, TimeoutException {
             long deadline = System.nanoTime() + timeout.toNanos();
             synchronized (stateChange) {
-                while (!(enrich.state() == KafkaStreams.State.RUNNING && aggregate.state() == KafkaStreams.State.RUNNING)) {
+                while (!(enrich.state() == KafkaStreams.State.RUNNING && aggregate.state() == KafkaStreams.State.RUNNING
+                        && carbon.state() == KafkaStreams.State.RUNNING)) {
                     for (KafkaStreams streams : jobs()) {
                         if (!streams.state().isRunningOrRebalancing() && streams.state() != KafkaStreams.State.CREATED) {
                             throw new IllegalStateException("a streams job stopped while starting: " + streams.state());
@@ -154,7 +161,7 @@ public final class StreamsApp {
         }
 
         private List<KafkaStreams> jobs() {
-            return List.of(enrich, aggregate);
+            return List.of(enrich, aggregate, carbon);
         }
     }
 }

@@ -22,9 +22,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param grace how long after a bucket ends a late reading may still change it ({@code OBS_STREAMS_GRACE})
  * @param dedupRetention how long a reading's identity is remembered to drop redeliveries
  *     ({@code OBS_STREAMS_DEDUP_RETENTION})
- * @param qcHold how long quality control holds a series' latest reading waiting for the next, which
- *     decides whether it was a spike ({@code OBS_STREAMS_QC_HOLD}); set it at least to the sensors' sampling
- *     interval to have spikes judged, at the cost of that much freshness
+ * @param commitInterval how often each job commits its transaction ({@code OBS_STREAMS_COMMIT_INTERVAL}):
+ *     what a job writes becomes visible to {@code read_committed} readers only then, and updates of one
+ *     aggregate within it coalesce in the record cache into one
  * @param threads stream threads per job ({@code OBS_STREAMS_THREADS})
  * @param partitions partitions of the pipeline topics created at start ({@code OBS_TOPIC_PARTITIONS})
  * @param replication replication factor of pipeline and internal topics ({@code OBS_TOPIC_REPLICATION})
@@ -35,7 +35,7 @@ public record StreamsSettings(
         Path stateDir,
         Duration grace,
         Duration dedupRetention,
-        Duration qcHold,
+        Duration commitInterval,
         int threads,
         int partitions,
         short replication) {
@@ -46,7 +46,8 @@ public record StreamsSettings(
 
     /** Per job: enough to absorb a commit interval of updates at demo load without starving the heap. */
     static final long CACHE_MAX_BYTES = 16L * 1024 * 1024;
-    static final long COMMIT_INTERVAL_MS = 100;
+    /** Two jobs in a row, each adding up to one interval, stay well inside the 1 s freshness aim (DESIGN §10). */
+    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
 
     /** Application ids prefix topic names, so they keep to the characters a topic name allows. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
@@ -65,9 +66,9 @@ public record StreamsSettings(
         if (dedupRetention.isNegative() || dedupRetention.isZero()) {
             throw new IllegalArgumentException("OBS_STREAMS_DEDUP_RETENTION must be positive, was " + dedupRetention);
         }
-        Objects.requireNonNull(qcHold, "qcHold");
-        if (qcHold.isNegative()) {
-            throw new IllegalArgumentException("OBS_STREAMS_QC_HOLD must not be negative, was " + qcHold);
+        Objects.requireNonNull(commitInterval, "commitInterval");
+        if (commitInterval.toMillis() < 1) {
+            throw new IllegalArgumentException("OBS_STREAMS_COMMIT_INTERVAL must be at least 1 ms, was " + commitInterval);
         }
         requirePositive(threads, "OBS_STREAMS_THREADS");
         requirePositive(partitions, "OBS_TOPIC_PARTITIONS");
@@ -89,7 +90,7 @@ public record StreamsSettings(
                 get(env, "OBS_STREAMS_STATE_DIR", Path.of(System.getProperty("java.io.tmpdir"), "soilobs-streams"), Path::of),
                 get(env, "OBS_STREAMS_GRACE", DEFAULT_GRACE, Duration::parse),
                 get(env, "OBS_STREAMS_DEDUP_RETENTION", EnrichReadings.DEFAULT_DEDUP_RETENTION, Duration::parse),
-                get(env, "OBS_STREAMS_QC_HOLD", EnrichReadings.DEFAULT_QC_HOLD, Duration::parse),
+                get(env, "OBS_STREAMS_COMMIT_INTERVAL", DEFAULT_COMMIT_INTERVAL, Duration::parse),
                 get(env, "OBS_STREAMS_THREADS", 1, Integer::parseInt),
                 get(env, "OBS_TOPIC_PARTITIONS", 4, Integer::parseInt),
                 get(env, "OBS_TOPIC_REPLICATION", (short) 1, Short::parseShort));
@@ -104,7 +105,7 @@ public record StreamsSettings(
         properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         properties.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
         properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        properties.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
+        properties.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs());
         properties.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replication);
         properties.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
                 String.valueOf(TopicBootstrap.minInSyncReplicas(replication)));
@@ -114,6 +115,10 @@ public record StreamsSettings(
         return properties;
     }
 
+    public long commitIntervalMs() {
+        return commitInterval.toMillis();
+    }
+
     @Override
     public String toString() {
         return "OBS_KAFKA_BOOTSTRAP=" + bootstrap
@@ -121,7 +126,7 @@ public record StreamsSettings(
                 + " OBS_STREAMS_STATE_DIR=" + stateDir
                 + " OBS_STREAMS_GRACE=" + grace
                 + " OBS_STREAMS_DEDUP_RETENTION=" + dedupRetention
-                + " OBS_STREAMS_QC_HOLD=" + qcHold
+                + " OBS_STREAMS_COMMIT_INTERVAL=" + commitInterval
                 + " OBS_STREAMS_THREADS=" + threads
                 + " OBS_TOPIC_PARTITIONS=" + partitions
                 + " OBS_TOPIC_REPLICATION=" + replication;

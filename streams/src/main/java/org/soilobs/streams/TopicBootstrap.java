@@ -27,6 +27,7 @@ public final class TopicBootstrap {
 
     private static final Map<String, String> COMPACTED = Map.of(
             Topics.AGGREGATES, TopicConfig.CLEANUP_POLICY_COMPACT,
+            Topics.PROGRESS, TopicConfig.CLEANUP_POLICY_COMPACT,
             Topics.FIELDS, TopicConfig.CLEANUP_POLICY_COMPACT,
             Topics.SENSORS, TopicConfig.CLEANUP_POLICY_COMPACT);
 
@@ -36,7 +37,7 @@ public final class TopicBootstrap {
     /** Every pipeline topic with its partitions, replication and cleanup policy. */
     public static List<NewTopic> topics(int partitions, short replication) {
         return List.of(Topics.READINGS_RAW, Topics.READINGS_REJECTED, Topics.READINGS_CLEAN, Topics.READINGS_LATE,
-                        Topics.AGGREGATES,
+                        Topics.AGGREGATES, Topics.PROGRESS,
                         Topics.FIELDS, Topics.SENSORS)
                 .stream()
                 .map(name -> new NewTopic(name, partitions, replication).configs(Map.of(

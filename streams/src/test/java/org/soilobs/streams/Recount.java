@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,6 +34,23 @@ final class Recount {
     }
 
     private Recount() {
+    }
+
+    /** The first version of every reading published: what went out before any correction. */
+    static List<EnrichedReading> firstVersions(List<EnrichedReading> published) {
+        return published.stream().filter(e -> !e.isCorrection()).toList();
+    }
+
+    /**
+     * The final version of each reading in the order read: a quality-control correction replaces the version
+     * before it under the same identity (sensor, quantity, time).
+     */
+    static List<EnrichedReading> finalVersions(List<EnrichedReading> published) {
+        Map<String, EnrichedReading> last = new LinkedHashMap<>();
+        for (EnrichedReading e : published) {
+            last.put(e.reading().identity(), e);
+        }
+        return List.copyOf(last.values());
     }
 
     static Map<AggregateKey, Expected> of(List<EnrichedReading> readings) {

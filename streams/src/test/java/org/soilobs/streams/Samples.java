@@ -53,7 +53,7 @@ final class Samples {
     }
 
     static Properties properties(Path stateDir) {
-        return new StreamsSettings("unused:9092", "test", stateDir, Duration.ofHours(6), Duration.ofDays(7), Duration.ofSeconds(30), 1, 1, (short) 1)
+        return new StreamsSettings("unused:9092", "test", stateDir, Duration.ofHours(6), Duration.ofDays(7), Duration.ofMillis(100), 1, 1, (short) 1)
                 .toProperties("job");
     }
 

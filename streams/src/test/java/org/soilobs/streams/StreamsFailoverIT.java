@@ -69,7 +69,6 @@ class StreamsFailoverIT {
             Map<String, String> env = Map.of(
                     "OBS_KAFKA_BOOTSTRAP", kafka.bootstrapServers(),
                     "OBS_STREAMS_APP_ID", "failover",
-                    "OBS_STREAMS_QC_HOLD", "PT1S",
                     "OBS_TOPIC_PARTITIONS", "4");
             Map<String, String> survivorEnv = new HashMap<>(env);
             survivorEnv.put("OBS_STREAMS_STATE_DIR", stateDir.toString());
@@ -94,11 +93,15 @@ class StreamsFailoverIT {
                     victim.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
                     send(producer, readings.subList(half, readings.size()));
 
-                    List<EnrichedReading> clean = StreamsAppIT.readUntil(kafka, Topics.READINGS_CLEAN,
-                                    EnrichedReading.class, records -> records.size() >= readings.size())
+                    List<EnrichedReading> published = StreamsAppIT.readUntil(kafka, Topics.READINGS_CLEAN,
+                                    EnrichedReading.class,
+                                    records -> records.stream().filter(r -> !r.value().isCorrection()).count() >= readings.size())
                             .stream().map(ConsumerRecord::value).toList();
-                    assertThat(clean).extracting(EnrichedReading::reading)
+                    assertThat(Recount.firstVersions(published)).extracting(EnrichedReading::reading)
                             .containsExactlyInAnyOrderElementsOf(readings);
+                    assertThat(published).filteredOn(EnrichedReading::isCorrection)
+                            .extracting(e -> e.reading().identity()).as("each correction once").doesNotHaveDuplicates();
+                    List<EnrichedReading> clean = Recount.finalVersions(published);
 
                     AggregateKey worldDay = new AggregateKey(Level.WORLD, Level.WORLD_CODE, Quantity.VWC,
                             Resolution.DAY, DAY);

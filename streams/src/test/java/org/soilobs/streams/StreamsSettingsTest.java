@@ -23,7 +23,7 @@ class StreamsSettingsTest {
         assertThat(settings.stateDir()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir"), "soilobs-streams"));
         assertThat(settings.grace()).isEqualTo(Duration.ofHours(6));
         assertThat(settings.dedupRetention()).isEqualTo(Duration.ofDays(7));
-        assertThat(settings.qcHold()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.commitInterval()).isEqualTo(Duration.ofMillis(100));
         assertThat(settings.threads()).isEqualTo(1);
         assertThat(settings.partitions()).isEqualTo(4);
         assertThat(settings.replication()).isEqualTo((short) 1);
@@ -37,13 +37,13 @@ class StreamsSettingsTest {
                 "OBS_STREAMS_STATE_DIR", "/var/lib/obs",
                 "OBS_STREAMS_GRACE", "PT2H30M",
                 "OBS_STREAMS_DEDUP_RETENTION", "P2D",
-                "OBS_STREAMS_QC_HOLD", "PT15M",
+                "OBS_STREAMS_COMMIT_INTERVAL", "PT0.5S",
                 "OBS_STREAMS_THREADS", "3",
                 "OBS_TOPIC_PARTITIONS", "12",
                 "OBS_TOPIC_REPLICATION", "3"));
 
         assertThat(settings).isEqualTo(new StreamsSettings("k1:9092,k2:9092", "obs-eu", Path.of("/var/lib/obs"),
-                Duration.ofMinutes(150), Duration.ofDays(2), Duration.ofMinutes(15), 3, 12, (short) 3));
+                Duration.ofMinutes(150), Duration.ofDays(2), Duration.ofMillis(500), 3, 12, (short) 3));
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -51,7 +51,7 @@ class StreamsSettingsTest {
             "OBS_STREAMS_GRACE, 6h",
             "OBS_STREAMS_GRACE, -PT1H",
             "OBS_STREAMS_DEDUP_RETENTION, PT0S",
-            "OBS_STREAMS_QC_HOLD, -PT1S",
+            "OBS_STREAMS_COMMIT_INTERVAL, PT0S",
             "OBS_STREAMS_THREADS, 0",
             "OBS_STREAMS_THREADS, two",
             "OBS_TOPIC_PARTITIONS, -1",

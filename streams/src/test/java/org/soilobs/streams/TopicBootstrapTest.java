@@ -18,13 +18,14 @@ class TopicBootstrapTest {
             Topics.READINGS_CLEAN + ", delete",
             Topics.READINGS_LATE + ", delete",
             Topics.AGGREGATES + ", compact",
+            Topics.PROGRESS + ", compact",
             Topics.FIELDS + ", compact",
             Topics.SENSORS + ", compact"})
     void compactsOnlyTheTopicsKeyedForUpserts(String topic, String cleanupPolicy) {
         Map<String, NewTopic> topics = TopicBootstrap.topics(6, (short) 3).stream()
                 .collect(Collectors.toMap(NewTopic::name, t -> t));
 
-        assertThat(topics).hasSize(7);
+        assertThat(topics).hasSize(8);
         assertThat(topics.get(topic).configs()).containsEntry("cleanup.policy", cleanupPolicy)
                 .containsEntry("min.insync.replicas", "2");
         assertThat(topics.get(topic).numPartitions()).isEqualTo(6);

@@ -1,6 +1,5 @@
 package org.soilobs.streams.aggregate;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.Collections;
 import java.util.Map;
 import java.util.SortedMap;
@@ -32,7 +31,6 @@ public record AreaState(Placement placement, SortedMap<String, Stats> children) 
     }
 
     /** True once every child has moved away (or before the first arrived): nothing to report. */
-    @JsonIgnore
     public boolean isEmpty() {
         return children.isEmpty();
     }

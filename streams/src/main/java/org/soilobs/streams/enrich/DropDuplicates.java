@@ -1,7 +1,6 @@
 package org.soilobs.streams.enrich;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Set;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.serialization.Serdes;
@@ -89,10 +88,13 @@ public final class DropDuplicates implements FixedKeyProcessor<String, Reading, 
         context.forward(record);
     }
 
-    /** Either side of the arrival: copies of one reading may reach different ingest instances in any order. */
+    /**
+     * Either side of the arrival: copies of one reading may reach different ingest instances in any order. By
+     * milliseconds: the {@code Instant} variant builds an error-message prefix on every call.
+     */
     private boolean seenWithinRetention(String identity, long arrival) {
-        Instant from = Instant.ofEpochMilli(Math.max(0, arrival - retentionMs));
-        Instant to = Instant.ofEpochMilli(arrival > Long.MAX_VALUE - retentionMs ? Long.MAX_VALUE : arrival + retentionMs);
+        long from = Math.max(0, arrival - retentionMs);
+        long to = arrival > Long.MAX_VALUE - retentionMs ? Long.MAX_VALUE : arrival + retentionMs;
         try (WindowStoreIterator<Long> seen = identities.fetch(identity, from, to)) {
             return seen.hasNext();
         }

@@ -2,19 +2,15 @@ package org.soilobs.streams.quality;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -23,32 +19,38 @@ import org.soilobs.model.Quantity;
 import org.soilobs.model.Reading;
 import org.soilobs.streams.check.EventTime;
 import org.soilobs.streams.quality.SeriesState.Point;
-import org.soilobs.streams.serde.JsonSerde;
+import org.soilobs.streams.quality.SeriesState.Pending;
+import org.soilobs.streams.serde.StateSerdes;
 
 /**
  * Quality control after the International Soil Moisture Network (Dorigo et al. 2013; DESIGN §4; the rules,
  * thresholds and worked examples are in docs/science.md, "Quality control"). It flags, never erases: every
  * reading goes on, carrying its codes, or {@code ["G"]} when no rule fired.
  *
- * <p>Rules about the reading alone (range, time, frozen soil) are decided on arrival. Rules about its
- * neighbours (spike, drop, jump, plateaus) need the series' history, kept per (sensor, quantity) in a
- * state store, and — for a spike — the next reading: so the latest reading of each series is held back
- * until the next one arrives, or until it has been held for {@code hold} of wall-clock time, whichever comes
- * first (a reading released by the clock cannot be judged a spike). Records are keyed by sensor, so one
- * sensor's series all live in one task and the frozen-soil rule can see the sensor's temperature.
+ * <p>Rules about the reading alone (range, saturation, time, frozen soil) are decided on arrival. Rules about
+ * its neighbours (spike, drop, jump, plateaus) need the series' history, kept per (sensor, quantity) in a
+ * state store. A spike (D06) also needs the next reading, which nobody should wait for: every reading goes
+ * out at once, judged without its successor (a spike then shows as the drop or jump of its first edge), and
+ * stays <em>pending</em> in the series' state. When the next reading arrives the pending one is judged
+ * again; if that makes it a spike, a correction of it goes out — the same reading, same key and timestamp,
+ * with its final flags and, in {@link EnrichedReading#corrects()}, the flags it first went out with — so that
+ * the aggregates and the database replace its first version. Only a spike changes a judgement, and a spike's
+ * first version always carries D07 or D08, so a reading published good is never corrected. Records are keyed
+ * by sensor, so one sensor's series all live in one task and the frozen-soil rule can see its temperature.
  *
  * <p>A reading that is not later than its series' latest (out of order, or a second value for the same
  * time) is judged by the arrival rules only and released at once: its neighbours were judged without it.
  */
-public final class QualityControl implements Processor<String, EnrichedReading, String, EnrichedReading> {
+public final class QualityControl implements Processor<String, Unjudged, String, EnrichedReading> {
 
     public static final String SERIES_STORE = "qc-series";
-    public static final String HELD_STORE = "qc-held";
 
     /** Below the plausible range. */
     public static final String BELOW_RANGE = "C01";
     /** Above the plausible range. */
     public static final String ABOVE_RANGE = "C02";
+    /** VWC above the field's saturation (its porosity), known when its soil texture is registered. */
+    public static final String ABOVE_SATURATION = "C03";
     /** Soil temperature below 0 °C: the water may be frozen and a dielectric VWC sensor reads too low. */
     public static final String FROZEN = "D01";
     public static final String SPIKE = "D06";
@@ -69,42 +71,32 @@ public final class QualityControl implements Processor<String, EnrichedReading, 
     static final double PLATEAU_TOLERANCE = 0.005;
     /** The smallest saturated VWC (porosity) of the USDA textures, sand (Clapp and Hornberger 1978). */
     static final double LOWEST_SATURATION = 0.395;
-    static final Duration PUNCTUATION = Duration.ofSeconds(1);
+    /** The codes a reading's neighbours decide; the others are decided on arrival and never change. */
+    private static final Set<String> NEIGHBOURHOOD = Set.of(SPIKE, DROP, JUMP, LOW_PLATEAU, SATURATED_PLATEAU);
 
-    private static final JsonSerde<SeriesState> SERIES = JsonSerde.of(SeriesState.class);
-    private static final JsonSerde<HeldReading> HELD = JsonSerde.of(HeldReading.class);
-
-    private final long holdMs;
     private final long maxAgeMs;
     private ProcessorContext<String, EnrichedReading> context;
     private KeyValueStore<String, SeriesState> series;
-    private KeyValueStore<String, HeldReading> held;
 
-    private QualityControl(Duration hold, Duration maxAge) {
-        this.holdMs = hold.toMillis();
+    private QualityControl(Duration maxAge) {
         this.maxAgeMs = maxAge.toMillis();
     }
 
-    /**
-     * @param hold how long the latest reading of a series waits for the next before it is released
-     * @param maxAge a reading stamped longer than this before its arrival is flagged {@link #TOO_OLD}
-     */
-    public static ProcessorSupplier<String, EnrichedReading, String, EnrichedReading> supplier(Duration hold,
-                                                                                                Duration maxAge) {
-        if (hold.isNegative() || maxAge.isNegative() || maxAge.isZero()) {
-            throw new IllegalArgumentException("hold must not be negative and maxAge must be positive");
+    /** @param maxAge a reading stamped longer than this before its arrival is flagged {@link #TOO_OLD} */
+    public static ProcessorSupplier<String, Unjudged, String, EnrichedReading> supplier(Duration maxAge) {
+        if (maxAge.isNegative() || maxAge.isZero()) {
+            throw new IllegalArgumentException("maxAge must be positive, was " + maxAge);
         }
         return new ProcessorSupplier<>() {
             @Override
-            public Processor<String, EnrichedReading, String, EnrichedReading> get() {
-                return new QualityControl(hold, maxAge);
+            public Processor<String, Unjudged, String, EnrichedReading> get() {
+                return new QualityControl(maxAge);
             }
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SERIES_STORE), Serdes.String(), SERIES),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HELD_STORE), Serdes.String(), HELD));
+                return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SERIES_STORE),
+                        Serdes.String(), StateSerdes.SERIES_STATE));
             }
         };
     }
@@ -113,63 +105,57 @@ public final class QualityControl implements Processor<String, EnrichedReading, 
     public void init(ProcessorContext<String, EnrichedReading> context) {
         this.context = context;
         this.series = context.getStateStore(SERIES_STORE);
-        this.held = context.getStateStore(HELD_STORE);
-        context.schedule(PUNCTUATION, PunctuationType.WALL_CLOCK_TIME, this::releaseExpired);
     }
 
     @Override
-    public void process(Record<String, EnrichedReading> record) {
-        EnrichedReading enriched = record.value();
+    public void process(Record<String, Unjudged> record) {
+        EnrichedReading enriched = record.value().reading();
         Reading reading = enriched.reading();
         String key = seriesKey(reading.sensor(), reading.quantity());
-        EnrichedReading judged = withFlags(enriched, arrivalFlags(reading, record.timestamp()));
+        SortedSet<String> flags = arrivalFlags(reading, record.timestamp(), record.value().saturation());
         SeriesState state = stateOf(key);
-        HeldReading waiting = held.get(key);
-        Instant latest = waiting != null ? waiting.reading().reading().time()
-                : state.last() != null ? state.last().time() : null;
-        if (latest != null && !reading.time().isAfter(latest)) {
-            context.forward(record.withValue(judged));
+        Point latest = state.latest();
+        if (latest != null && !reading.time().isAfter(latest.time())) {
+            context.forward(record.withValue(withFlags(enriched, flags)));
             return;
         }
-        if (waiting != null) {
-            release(key, waiting, state, new Point(reading.time(), reading.value()));
-        }
-        held.put(key, new HeldReading(judged, record.timestamp(), context.currentSystemTimeMs()));
-    }
-
-    private void releaseExpired(long now) {
-        List<KeyValue<String, HeldReading>> due = new ArrayList<>();
-        try (KeyValueIterator<String, HeldReading> all = held.all()) {
-            all.forEachRemaining(entry -> {
-                if (now - entry.value.heldSinceMs() >= holdMs) {
-                    due.add(entry);
-                }
-            });
-        }
-        for (KeyValue<String, HeldReading> entry : due) {
-            release(entry.key, entry.value, stateOf(entry.key), null);
-            held.delete(entry.key);
-        }
-    }
-
-    /** Judges the held reading against the series' history and its successor (null if none), and sends it on. */
-    private void release(String key, HeldReading waiting, SeriesState state, Point next) {
-        Reading reading = waiting.reading().reading();
         Point self = new Point(reading.time(), reading.value());
-        SortedSet<String> flags = new TreeSet<>(waiting.reading().flags());
-        flags.remove(EnrichedReading.GOOD);
-        Judgement judgement = judge(reading.quantity(), state, self, next);
-        flags.addAll(judgement.flags());
-        if (!judgement.flags().contains(SPIKE)) {
-            series.put(key, state.after(self, judgement.lowPlateau()));
+        if (state.pending() != null) {
+            state = settle(state, self);
         }
-        context.forward(new Record<>(reading.sensor(), withFlags(waiting.reading(), flags), waiting.timestamp()));
+        Judgement provisional = judge(reading.quantity(), state, self, null);
+        flags.addAll(provisional.flags());
+        EnrichedReading published = withFlags(enriched, flags);
+        context.forward(record.withValue(published));
+        series.put(key, state.withPending(new Pending(published, record.timestamp())));
+    }
+
+    /**
+     * Judges the pending reading again now that its successor {@code next} is known, sends a correction when
+     * that changes its flags, and returns the history with it finally judged.
+     */
+    private SeriesState settle(SeriesState state, Point next) {
+        Pending pending = state.pending();
+        EnrichedReading published = pending.reading();
+        Point self = pending.point();
+        Judgement judgement = judge(published.reading().quantity(), state, self, next);
+        SortedSet<String> flags = new TreeSet<>(published.flags());
+        flags.remove(EnrichedReading.GOOD);
+        flags.removeAll(NEIGHBOURHOOD);
+        flags.addAll(judgement.flags());
+        EnrichedReading judged = withFlags(published, flags);
+        if (!judged.flags().equals(published.flags())) {
+            EnrichedReading correction = new EnrichedReading(judged.reading(), judged.placement(), judged.areaHa(),
+                    judged.flags(), published.flags());
+            context.forward(new Record<>(published.reading().sensor(), correction, pending.timestamp()));
+        }
+        return state.settled(self, judgement.flags().contains(SPIKE), judgement.lowPlateau());
     }
 
     record Judgement(SortedSet<String> flags, Double lowPlateau) {
     }
 
-    /** The neighbourhood rules, decided once a reading's successor is known (or will not be waited for). */
+    /** The neighbourhood rules; {@code next} is the reading's successor, or null while it is not known. */
     static Judgement judge(Quantity quantity, SeriesState state, Point self, Point next) {
         Limits limits = Limits.of(quantity);
         SortedSet<String> flags = new TreeSet<>();
@@ -231,7 +217,7 @@ public final class QualityControl implements Processor<String, EnrichedReading, 
     }
 
     /** The rules about the reading alone, decided as it arrives. */
-    private SortedSet<String> arrivalFlags(Reading reading, long arrival) {
+    private SortedSet<String> arrivalFlags(Reading reading, long arrival, Double saturation) {
         SortedSet<String> flags = new TreeSet<>();
         Limits limits = Limits.of(reading.quantity());
         if (reading.value() < limits.plausibleMin()) {
@@ -239,6 +225,9 @@ public final class QualityControl implements Processor<String, EnrichedReading, 
         }
         if (reading.value() > limits.plausibleMax()) {
             flags.add(ABOVE_RANGE);
+        }
+        if (reading.quantity() == Quantity.VWC && saturation != null && reading.value() > saturation) {
+            flags.add(ABOVE_SATURATION);
         }
         long time = EventTime.millis(reading.time());
         if (time == EventTime.NONE ? reading.time().isAfter(Instant.EPOCH)
@@ -254,13 +243,9 @@ public final class QualityControl implements Processor<String, EnrichedReading, 
         return flags;
     }
 
-    /** The sensor's soil temperature nearest in the past (held or released) is below 0 °C and recent enough. */
+    /** The sensor's newest soil temperature is below 0 °C and close enough in time. */
     private boolean isFrozen(Reading reading) {
-        String key = seriesKey(reading.sensor(), Quantity.SOIL_TEMPERATURE);
-        HeldReading waiting = held.get(key);
-        Point temperature = waiting != null
-                ? new Point(waiting.reading().reading().time(), waiting.reading().reading().value())
-                : stateOf(key).last();
+        Point temperature = stateOf(seriesKey(reading.sensor(), Quantity.SOIL_TEMPERATURE)).latest();
         return temperature != null
                 && temperature.value() < 0
                 && Duration.between(temperature.time(), reading.time()).abs().compareTo(TEMPERATURE_WINDOW) <= 0;

@@ -2,6 +2,9 @@ package org.soilobs.streams.serde;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
@@ -19,13 +22,28 @@ public final class DecodingSerde<T> implements Serde<Decoded<T>> {
     private static final int MAX_PROBLEM_LENGTH = 500;
 
     private final Class<T> type;
+    private final int remembered;
+    private final Map<ByteBuffer, Decoded<T>> decoded = new ConcurrentHashMap<>();
 
-    private DecodingSerde(Class<T> type) {
+    private DecodingSerde(Class<T> type, int remembered) {
         this.type = type;
+        this.remembered = remembered;
     }
 
     public static <T> DecodingSerde<T> of(Class<T> type) {
-        return new DecodingSerde<>(type);
+        return new DecodingSerde<>(type, 0);
+    }
+
+    /**
+     * Remembers what up to {@code capacity} distinct payloads decoded to: for a store that is read far more
+     * often than written (the field registry, looked up for every reading), where parsing the same JSON
+     * again for every lookup is most of the join's cost. Past the capacity it starts afresh.
+     */
+    public static <T> DecodingSerde<T> remembering(Class<T> type, int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
+        }
+        return new DecodingSerde<>(type, capacity);
     }
 
     /** Writes the bytes as they came, decoded or not, so a store holds exactly what the topic held. */
@@ -36,7 +54,25 @@ public final class DecodingSerde<T> implements Serde<Decoded<T>> {
 
     @Override
     public Deserializer<Decoded<T>> deserializer() {
-        return (topic, bytes) -> bytes == null ? null : decode(bytes);
+        if (remembered == 0) {
+            return (topic, bytes) -> bytes == null ? null : decode(bytes);
+        }
+        return (topic, bytes) -> {
+            if (bytes == null) {
+                return null;
+            }
+            ByteBuffer key = ByteBuffer.wrap(bytes);
+            Decoded<T> known = decoded.get(key);
+            if (known == null) {
+                byte[] own = bytes.clone();
+                known = decode(own);
+                if (decoded.size() >= remembered) {
+                    decoded.clear();
+                }
+                decoded.put(ByteBuffer.wrap(own), known);
+            }
+            return known;
+        };
     }
 
     private Decoded<T> decode(byte[] bytes) {
