@@ -1,8 +1,11 @@
 'use strict';
 /*
  * Drives the map page in headless Chromium (Debian's /usr/bin/chromium through playwright-core) for
- * MapBrowserIT (and the popup's chart of an area's recent buckets). Prints one line per step, "STEP <name> <json>", and waits for "go" on stdin before
- * expecting the page to pick up new data. Arguments: base URL, screenshot path, user-data directory.
+ * MapBrowserIT: the country layer, the quantity picker (SOC, SOC stock), new data told by the live
+ * stream, the popup's chart of an area's recent buckets, and the time slider. Prints one line per step,
+ * "STEP <name> <json>", and waits for "go" on stdin before expecting the page to pick up new data.
+ * Arguments: base URL, screenshot path, user-data directory; a second screenshot, at the slider's
+ * earlier bucket, goes next to the first with "-time" before its extension.
  */
 const { chromium } = require('playwright-core');
 const readline = require('readline');
@@ -14,6 +17,8 @@ const waiting = [];
 lines.on('line', (line) => { const resolve = waiting.shift(); if (resolve) { resolve(line.trim()); } });
 const nextLine = () => new Promise((resolve) => waiting.push(resolve));
 const step = (name, value) => console.log('STEP ' + name + ' ' + JSON.stringify(value));
+// Leaflet fades a popup in: a screenshot waits until it is opaque.
+let popupShown;
 
 (async () => {
   const context = await chromium.launchPersistentContext(userDataDir, {
@@ -26,6 +31,10 @@ const step = (name, value) => console.log('STEP ' + name + ' ' + JSON.stringify(
   const errors = [];
   try {
     const page = context.pages()[0] || await context.newPage();
+    popupShown = () => page.waitForFunction(() => {
+      const popup = document.querySelector('.leaflet-popup');
+      return popup && getComputedStyle(popup).opacity === '1';
+    }, null, { timeout: TIMEOUT_MS });
     page.on('console', (message) => { if (message.type() === 'error') { errors.push(message.text()); } });
     page.on('pageerror', (error) => errors.push(String(error)));
     page.on('requestfailed', (request) => {
@@ -40,11 +49,11 @@ const step = (name, value) => console.log('STEP ' + name + ' ' + JSON.stringify(
     await page.goto(base + '/#level=country&quantity=vwc&resolution=PT1H');
     const drawnAs = (key) => page.waitForFunction((k) => window.soilMap && window.soilMap.drawn().key === k &&
       Object.keys(window.soilMap.drawn().features).length > 0, key, { timeout: TIMEOUT_MS });
-    await drawnAs('country|vwc|PT1H');
+    await drawnAs('measure|country|vwc|PT1H');
     step('vwc', await page.evaluate(() => window.soilMap.drawn()));
 
     await page.selectOption('#quantity', 'soc');
-    await drawnAs('country|soc|PT1H');
+    await drawnAs('measure|country|soc|PT1H');
     step('soc', await page.evaluate(() => window.soilMap.drawn()));
 
     await page.waitForFunction(() => window.soilMap.drawn().live, null, { timeout: TIMEOUT_MS });
@@ -65,7 +74,44 @@ const step = (name, value) => console.log('STEP ' + name + ' ' + JSON.stringify(
       points: (await line.getAttribute('points')).trim().split(/\s+/).length,
       note: await page.locator('.leaflet-popup .chart .note').textContent()
     });
+    await popupShown();
     await page.screenshot({ path: screenshot });
+
+    // The slider: its range ends at the newest bucket (the one just written); one step back is the first.
+    await page.waitForFunction(() => { const d = window.soilMap.drawn(); return d.range && d.range.steps >= 2; },
+      null, { timeout: TIMEOUT_MS });
+    const range = await page.evaluate(() => window.soilMap.drawn().range);
+    await page.locator('#time').fill(String(range.steps - 2));
+    await page.waitForFunction(() => window.soilMap.drawn().time !== null &&
+      window.soilMap.drawn().key.endsWith(window.soilMap.drawn().time), null, { timeout: TIMEOUT_MS });
+    step('slider', Object.assign(await page.evaluate(() => window.soilMap.drawn()),
+      { label: await page.locator('#time-label').textContent() }));
+    await page.screenshot({ path: screenshot.replace(/(\.png)?$/, '-time.png') });
+    await page.click('#latest');
+    await page.waitForFunction(() => window.soilMap.drawn().time === null &&
+      window.soilMap.drawn().key === 'measure|country|soc|PT1H', null, { timeout: TIMEOUT_MS });
+    step('latest', await page.evaluate(() => window.soilMap.drawn()));
+
+    await page.selectOption('#quantity', 'soc_stock');
+    await page.selectOption('#resolution', 'P1D');
+    await drawnAs('measure|country|soc_stock|P1D');
+    step('stock', Object.assign(await page.evaluate(() => window.soilMap.drawn()),
+      { legend: await page.locator('.legend h2').textContent() }));
+
+    // 4 ‰ progress: the same geometries coloured by each area's rate, and the ranked list beside them.
+    await page.selectOption('#mode', 'progress');
+    await drawnAs('progress|country|soc_stock|P1D');
+    await page.waitForFunction(() => document.querySelectorAll('#ranking-list li').length >= 2, null,
+      { timeout: TIMEOUT_MS });
+    await page.evaluate(() => window.soilMap.openPopup('FRA'));
+    await page.locator('.leaflet-popup .headline').waitFor({ timeout: TIMEOUT_MS });
+    step('progress', Object.assign(await page.evaluate(() => window.soilMap.drawn()), {
+      ranking: await page.locator('#ranking-list li').allTextContents(),
+      popup: await page.locator('.leaflet-popup').textContent(),
+      legend: await page.locator('.legend h2').textContent()
+    }));
+    await popupShown();
+    await page.screenshot({ path: screenshot.replace(/(\.png)?$/, '-progress.png') });
     step('errors', errors);
   } catch (error) {
     step('failed', { message: String(error), errors: errors });

@@ -1,6 +1,8 @@
 /*
- * The observatory's live map: a choropleth of the latest bucket of each area, drawn from
- * /api/v1/layers/{level}. No tiles and no CDN: boundaries come with the layer, Leaflet from the
+ * The observatory's live map: a choropleth of the latest bucket of each area (or of the bucket the
+ * time slider picks), drawn from /api/v1/layers/{level}; or, in "4 ‰ progress" mode, of each area's
+ * relative annual change of SOC stock from /api/v1/progress, joined on the area code with the layer's
+ * geometries, with the areas ranked beside the map. No tiles and no CDN: boundaries come with the layer, Leaflet from the
  * API's own classpath. Server-Sent Events from /api/v1/live say when a layer changed, and the layer
  * is fetched then; without them (no EventSource, a proxy that cuts streams) the layer is asked for
  * every 10 s with If-None-Match, so an unchanged layer costs a 304 and no redraw.
@@ -14,11 +16,35 @@
   // Events for one layer can come in bursts (one per sink batch): fetch once per burst.
   var LIVE_DEBOUNCE_MS = 200;
   var NO_DATA = '#cfd4d8';
+  // The slider offers at most this many buckets back from the newest: a month of hours, a year of days.
+  var MAX_STEPS = { PT1H: 744, P1D: 366 };
+  var STEP_MS = { PT1H: 3600000, P1D: 86400000 };
+  var SLIDER_DEBOUNCE_MS = 150;
+  var TARGET_RATE = 0.004;
+  // ColorBrewer PuOr (colour-blind safe), diverging at the 4 ‰ target: oranges below it, purples above.
+  var PROGRESS_CLASSES = [
+    { upTo: -0.004, colour: '#b35806', label: 'below −4 ‰ (losing fast)' },
+    { upTo: 0, colour: '#e08214', label: '−4 to 0 ‰ (losing)' },
+    { upTo: 0.002, colour: '#fdb863', label: '0 to 2 ‰' },
+    { upTo: TARGET_RATE, colour: '#fee0b6', label: '2 to 4 ‰' },
+    { upTo: 0.006, colour: '#b2abd2', label: '4 to 6 ‰ (on track)' },
+    { upTo: 0.008, colour: '#8073ac', label: '6 to 8 ‰' },
+    { upTo: Infinity, colour: '#542788', label: '8 ‰ and above' }
+  ];
+  var STATUS_LABELS = {
+    on_track: 'on track',
+    not_on_track: 'gaining, below target',
+    losing: 'losing carbon',
+    insufficient_data: 'insufficient data'
+  };
 
   // ColorBrewer sequential schemes (7 classes) and viridis: all readable with colour-vision deficiencies.
   var QUANTITIES = {
     soc: { label: 'Soil organic carbon', unit: 'g/kg', digits: 1,
       colours: ['#ffffd4', '#fee391', '#fec44f', '#fe9929', '#ec7014', '#cc4c02', '#8c2d04'] },
+    // cividis: designed to read the same with and without colour-vision deficiencies.
+    soc_stock: { label: 'SOC stock', unit: 't C/ha', digits: 1,
+      colours: ['#00224e', '#233e6c', '#575c6d', '#7c7b78', '#a69d75', '#d3c164', '#fee838'] },
     vwc: { label: 'Volumetric water content', unit: 'm³/m³', digits: 3,
       colours: ['#ffffcc', '#c7e9b4', '#7fcdbb', '#41b6c4', '#1d91c0', '#225ea8', '#0c2c84'] },
     soil_temperature: { label: 'Soil temperature', unit: '°C', digits: 1,
@@ -50,11 +76,18 @@
   };
 
   var controls = {
+    mode: document.getElementById('mode'),
     quantity: document.getElementById('quantity'),
     level: document.getElementById('level'),
     resolution: document.getElementById('resolution')
   };
   var statusEl = document.getElementById('status');
+  var form = document.getElementById('controls');
+  var slider = document.getElementById('time');
+  var latestButton = document.getElementById('latest');
+  var timeLabel = document.getElementById('time-label');
+  var ranking = document.getElementById('ranking');
+  var rankingList = document.getElementById('ranking-list');
 
   var renderer = L.canvas({ padding: 0.5 });
   var map = L.map('map', {
@@ -81,7 +114,12 @@
     live: false,
     liveTimer: null,
     timer: null,
-    inFlight: null
+    inFlight: null,
+    time: null,         // ISO start of the bucket the slider picks; null follows the latest
+    range: null,        // { key, first, last, steps } of the slider, from /api/v1/layers/{level}/buckets
+    rangeKey: null,
+    sliderTimer: null,
+    progress: null      // code -> progress entry, in progress mode
   };
 
   var legend = L.control({ position: 'bottomright' });
@@ -95,10 +133,35 @@
   readHash();
   Object.keys(controls).forEach(function (name) {
     controls[name].addEventListener('change', function () {
+      if (name !== 'level' && name !== 'mode') {
+        state.time = null;
+      }
       writeHash();
+      showMode();
       refresh(true);
     });
   });
+  slider.addEventListener('input', function () {
+    clearTimeout(state.sliderTimer);
+    var range = state.range;
+    if (!range) {
+      return;
+    }
+    var index = Number(slider.value);
+    state.time = index >= range.steps - 1 ? null : bucketAt(range, index);
+    showTime();
+    state.sliderTimer = setTimeout(function () {
+      writeHash();
+      refresh(true);
+    }, SLIDER_DEBOUNCE_MS);
+  });
+  latestButton.addEventListener('click', function () {
+    state.time = null;
+    writeHash();
+    showTime();
+    refresh(true);
+  });
+  showMode();
   refresh(true);
   connectLive();
 
@@ -109,9 +172,9 @@
       var features = {};
       Object.keys(state.byId).forEach(function (id) {
         var layer = state.byId[id];
-        features[id] = { value: layer.feature.properties.value, fill: layer.options.fillColor };
+        features[id] = { value: valueOf(layer.feature), fill: layer.options.fillColor };
       });
-      return { key: state.key, live: state.live, features: features };
+      return { key: state.key, live: state.live, time: state.time, range: state.range, features: features };
     },
     // Opens an area's popup, as a click would: the browser test cannot aim at canvas pixels.
     openPopup: function (id) {
@@ -122,16 +185,30 @@
   // ---- fetching ---------------------------------------------------------------------------------
 
   function selection() {
+    var progress = controls.mode.value === 'progress';
     return {
-      quantity: controls.quantity.value,
+      mode: controls.mode.value,
+      // Progress is drawn on the layer's geometries; its SOC stock layer comes with them.
+      quantity: progress ? 'soc_stock' : controls.quantity.value,
       level: controls.level.value,
-      resolution: controls.resolution.value
+      resolution: progress ? 'P1D' : controls.resolution.value,
+      time: progress ? null : state.time
     };
+  }
+
+  function keyOf(s) {
+    return s.mode + '|' + s.level + '|' + s.quantity + '|' + s.resolution + (s.time ? '|' + s.time : '');
   }
 
   function layerUrl(s) {
     return 'api/v1/layers/' + encodeURIComponent(s.level) + '?quantity=' + encodeURIComponent(s.quantity) +
-      '&resolution=' + encodeURIComponent(s.resolution);
+      '&resolution=' + encodeURIComponent(s.resolution) + (s.time ? '&time=' + encodeURIComponent(s.time) : '');
+  }
+
+  function showMode() {
+    var progress = controls.mode.value === 'progress';
+    form.classList.toggle('progress-mode', progress);
+    ranking.hidden = !progress;
   }
 
   function refresh(reset) {
@@ -140,7 +217,7 @@
       state.inFlight.abort();
     }
     var s = selection();
-    var key = s.level + '|' + s.quantity + '|' + s.resolution;
+    var key = keyOf(s);
     if (reset && key !== state.key) {
       state.etag = null;
     }
@@ -165,9 +242,22 @@
         return response.json();
       })
       .then(function (collection) {
+        if (s.mode !== 'progress') {
+          return collection;
+        }
+        return fetchProgress(s, abort).then(function () { return collection; });
+      })
+      .then(function (collection) {
         if (collection) {
           draw(key, s, collection);
           state.updatedAt = new Date();
+        } else if (s.mode === 'progress' && state.layer) {
+          restyle();
+        }
+        if (s.mode === 'progress') {
+          renderRanking();
+        } else {
+          refreshRange(s);
         }
         showStatus(false);
         if (s.level === 'field') {
@@ -186,6 +276,76 @@
           state.timer = setTimeout(function () { refresh(false); }, state.live ? LIVE_REFRESH_MS : REFRESH_MS);
         }
       });
+  }
+
+  // The 4 ‰ progress of every area of the level, ranked by the API; kept by code for the join.
+  function fetchProgress(s, abort) {
+    return fetch('api/v1/progress?level=' + encodeURIComponent(s.level), { cache: 'no-store', signal: abort.signal })
+      .then(function (response) {
+        if (!response.ok) {
+          return problemText(response).then(function (text) { throw new Error(text); });
+        }
+        return response.json();
+      })
+      .then(function (body) {
+        var byCode = {};
+        (body.areas || []).forEach(function (entry, index) {
+          entry.rank = index + 1;
+          byCode[entry.code] = entry;
+        });
+        state.progress = { byCode: byCode, areas: body.areas || [], asOf: body.as_of, target: body.target_rate };
+      });
+  }
+
+  // The buckets the slider offers: from the layer's first bucket with data (at most MAX_STEPS back) to
+  // its newest. Asked again after every draw, since new data moves the newest bucket.
+  function refreshRange(s) {
+    var rangeKey = s.level + '|' + s.quantity + '|' + s.resolution;
+    fetch('api/v1/layers/' + encodeURIComponent(s.level) + '/buckets?quantity=' + encodeURIComponent(s.quantity) +
+      '&resolution=' + encodeURIComponent(s.resolution), { cache: 'no-store' })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (body) {
+        if (!body || rangeKey !== selection().level + '|' + selection().quantity + '|' + selection().resolution) {
+          return;
+        }
+        if (!body.last) {
+          state.range = null;
+        } else {
+          var step = STEP_MS[s.resolution];
+          var last = Date.parse(body.last);
+          var first = Math.max(Date.parse(body.first), last - (MAX_STEPS[s.resolution] - 1) * step);
+          state.range = { resolution: s.resolution, last: last, step: step,
+            steps: Math.round((last - first) / step) + 1 };
+        }
+        showTime();
+      })
+      .catch(function () { /* the slider keeps its range until the next draw */ });
+  }
+
+  function bucketAt(range, index) {
+    return new Date(range.last - (range.steps - 1 - index) * range.step).toISOString().replace('.000Z', 'Z');
+  }
+
+  function showTime() {
+    var range = state.range;
+    latestButton.setAttribute('aria-pressed', String(!state.time));
+    if (!range) {
+      slider.disabled = true;
+      slider.max = '0';
+      slider.value = '0';
+      timeLabel.textContent = 'latest (no buckets yet)';
+      return;
+    }
+    slider.disabled = false;
+    slider.max = String(range.steps - 1);
+    if (!state.time) {
+      slider.value = String(range.steps - 1);
+      timeLabel.textContent = 'latest of each area';
+      return;
+    }
+    var index = range.steps - 1 - Math.round((range.last - Date.parse(state.time)) / range.step);
+    slider.value = String(Math.max(0, Math.min(range.steps - 1, index)));
+    timeLabel.textContent = formatBucket(state.time, range.resolution);
   }
 
   function connectLive() {
@@ -253,12 +413,42 @@
 
   // ---- drawing ----------------------------------------------------------------------------------
 
+  function progressMode() {
+    return controls.mode.value === 'progress';
+  }
+
+  // What an area is coloured by: its progress rate in progress mode, else the layer's value.
+  function valueOf(feature) {
+    if (progressMode()) {
+      var entry = state.progress && state.progress.byCode[feature.id];
+      return entry && typeof entry.rate === 'number' ? entry.rate : null;
+    }
+    return feature.properties.value;
+  }
+
+  function progressColour(rate) {
+    for (var i = 0; i < PROGRESS_CLASSES.length; i++) {
+      if (rate < PROGRESS_CLASSES[i].upTo) {
+        return PROGRESS_CLASSES[i].colour;
+      }
+    }
+    return PROGRESS_CLASSES[PROGRESS_CLASSES.length - 1].colour;
+  }
+
+  function restyle() {
+    Object.keys(state.byId).forEach(function (id) {
+      var layer = state.byId[id];
+      layer.setStyle(style(layer.feature));
+      layer.setTooltipContent(tooltip(layer.feature));
+    });
+  }
+
   function draw(key, s, collection) {
     var features = collection.features || [];
     var values = features
-      .map(function (f) { return f.properties.value; })
+      .map(valueOf)
       .filter(function (v) { return typeof v === 'number' && isFinite(v); });
-    state.scale = classes(values, QUANTITIES[s.quantity]);
+    state.scale = s.mode === 'progress' ? null : classes(values, QUANTITIES[s.quantity]);
     var withData = values.length;
 
     if (s.level !== 'field' && state.base && map.hasLayer(state.base)) {
@@ -314,14 +504,20 @@
       .filter(Boolean)
       .sort()
       .pop();
-    state.summary = withData + ' of ' + features.length + ' ' + LEVELS[s.level].plural + ' with data' +
-      (newest ? ' · newest bucket ' + formatBucket(newest, s.resolution) : '');
+    if (s.mode === 'progress') {
+      state.summary = withData + ' of ' + features.length + ' ' + LEVELS[s.level].plural + ' with a SOC trend' +
+        (state.progress && state.progress.asOf ? ' · as of ' + formatBucket(state.progress.asOf, 'P1D') : '');
+    } else {
+      state.summary = withData + ' of ' + features.length + ' ' + LEVELS[s.level].plural + ' with data' +
+        (s.time ? ' · bucket ' + formatBucket(s.time, s.resolution)
+          : newest ? ' · newest bucket ' + formatBucket(newest, s.resolution) : '');
+    }
   }
 
   function style(feature) {
-    var value = feature.properties.value;
+    var value = valueOf(feature);
     var hasValue = typeof value === 'number' && isFinite(value);
-    var fill = hasValue ? colourOf(value) : NO_DATA;
+    var fill = !hasValue ? NO_DATA : progressMode() ? progressColour(value) : colourOf(value);
     if (feature.geometry && feature.geometry.type === 'Point') {
       return { color: hasValue ? '#263238' : '#8a949b', weight: 1, fillColor: fill, fillOpacity: 0.95, radius: 6 };
     }
@@ -359,6 +555,16 @@
     var quantity = QUANTITIES[s.quantity];
     var div = legend.div;
     div.textContent = '';
+    if (s.mode === 'progress') {
+      div.appendChild(el('h2', null, 'SOC stock change (‰ a year)'));
+      for (var c = PROGRESS_CLASSES.length - 1; c >= 0; c--) {
+        div.appendChild(legendRow(PROGRESS_CLASSES[c].colour, PROGRESS_CLASSES[c].label));
+      }
+      div.appendChild(legendRow(NO_DATA, 'insufficient data'));
+      div.appendChild(el('div', 'note', 'Relative annual change of the 0–30 cm SOC stock; the "4 per 1000" ' +
+        'target is +4 ‰ a year.'));
+      return;
+    }
     var title = el('h2', null, quantity.label + ' (' + quantity.unit + ')');
     div.appendChild(title);
     var scale = state.scale;
@@ -374,8 +580,9 @@
       }
     }
     div.appendChild(legendRow(NO_DATA, 'no data'));
-    div.appendChild(el('div', 'note', LEVELS[s.level].valueNote + ', latest ' +
-      (s.resolution === 'P1D' ? 'daily' : 'hourly') + ' bucket; classes span the values shown'));
+    div.appendChild(el('div', 'note', LEVELS[s.level].valueNote + ', ' +
+      (s.time ? formatBucket(s.time, s.resolution) : 'latest ' + (s.resolution === 'P1D' ? 'daily' : 'hourly') +
+        ' bucket') + '; classes span the values shown'));
   }
 
   function legendRow(colour, text) {
@@ -389,6 +596,13 @@
 
   function tooltip(feature) {
     var p = feature.properties;
+    if (progressMode()) {
+      var entry = state.progress && state.progress.byCode[feature.id];
+      var tip = document.createElement('span');
+      tip.textContent = p.name + ': ' + (entry && typeof entry.rate === 'number'
+        ? permille(entry.rate) + ' a year (' + STATUS_LABELS[entry.status] + ')' : 'insufficient data');
+      return tip;
+    }
     var quantity = QUANTITIES[p.quantity];
     var text = p.name + ': ' + (typeof p.value === 'number' ? fmt(p.value, quantity.digits) + ' ' + quantity.unit : 'no data');
     var span = document.createElement('span');
@@ -397,6 +611,9 @@
   }
 
   function popup(feature) {
+    if (progressMode()) {
+      return progressPopup(feature);
+    }
     var p = feature.properties;
     var quantity = QUANTITIES[p.quantity];
     var root = el('div', 'popup');
@@ -434,6 +651,75 @@
     root.appendChild(chart);
     drawSeries(chart, p);
     return root;
+  }
+
+  function progressPopup(feature) {
+    var p = feature.properties;
+    var entry = state.progress && state.progress.byCode[feature.id];
+    var root = el('div', 'popup');
+    root.appendChild(el('h3', null, p.name + (p.code !== p.name ? ' (' + p.code + ')' : '')));
+    if (!entry) {
+      root.appendChild(el('p', 'nodata', 'No SOC stock trend for this area yet.'));
+      return root;
+    }
+    if (typeof entry.rate === 'number') {
+      root.appendChild(el('div', 'headline', permille(entry.rate) + ' a year'));
+    }
+    var table = el('table');
+    if (typeof entry.rate_low === 'number' && typeof entry.rate_high === 'number') {
+      addRow(table, '95 % interval', permille(entry.rate_low) + ' to ' + permille(entry.rate_high));
+    }
+    addRow(table, 'Status', el('span', 'status-' + entry.status, STATUS_LABELS[entry.status] || entry.status));
+    addRow(table, 'Rank', entry.rank + ' of ' + state.progress.areas.length);
+    if (typeof entry.stock_t === 'number') {
+      addRow(table, 'SOC stock', fmt(entry.stock_t, 0) + ' t C' +
+        (typeof entry.stock_density_t_ha === 'number' ? ' (' + fmt(entry.stock_density_t_ha, 1) + ' t C/ha)' : ''));
+    }
+    if (typeof entry.delta_t_per_year === 'number') {
+      addRow(table, 'Change', (entry.delta_t_per_year >= 0 ? '+' : '') + fmt(entry.delta_t_per_year, 1) +
+        ' t C a year');
+    }
+    if (typeof entry.area_ha === 'number') {
+      addRow(table, 'Area', fmt(entry.area_ha, 1) + ' ha');
+    }
+    var statuses = el('ul', 'flags');
+    Object.keys(entry.fields_by_status || {}).forEach(function (status) {
+      statuses.appendChild(el('li', null, (STATUS_LABELS[status] || status) + ': ' + entry.fields_by_status[status]));
+    });
+    addRow(table, 'Fields (' + entry.fields + ')', statuses);
+    if (typeof entry.coverage === 'number') {
+      addRow(table, 'Coverage', Math.round(entry.coverage * 100) + ' % of fields have a trend');
+    }
+    root.appendChild(table);
+    return root;
+  }
+
+  function renderRanking() {
+    rankingList.textContent = '';
+    if (!state.progress) {
+      return;
+    }
+    state.progress.areas.forEach(function (entry) {
+      var item = el('li');
+      var swatch = el('span', 'swatch');
+      swatch.style.background = typeof entry.rate === 'number' ? progressColour(entry.rate) : NO_DATA;
+      item.appendChild(swatch);
+      item.appendChild(document.createTextNode(entry.name));
+      item.appendChild(el('span', 'rate', typeof entry.rate === 'number' ? permille(entry.rate) : '–'));
+      item.title = STATUS_LABELS[entry.status] || entry.status;
+      item.addEventListener('click', function () {
+        var layer = state.byId[entry.code];
+        if (layer) {
+          layer.openPopup();
+        }
+      });
+      rankingList.appendChild(item);
+    });
+  }
+
+  function permille(rate) {
+    var text = (rate * 1000).toLocaleString(undefined, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    return (rate > 0 ? '+' : '') + text + ' ‰';
   }
 
   // The buckets up to the one shown: 48 hours or 30 days, as a small line chart (inline SVG).
@@ -558,10 +844,16 @@
         controls[name].value = value;
       }
     });
+    var time = params.get('time');
+    state.time = time && !isNaN(Date.parse(time)) ? time : null;
   }
 
   function writeHash() {
-    var s = selection();
-    history.replaceState(null, '', '#level=' + s.level + '&quantity=' + s.quantity + '&resolution=' + s.resolution);
+    var hash = '#mode=' + controls.mode.value + '&level=' + controls.level.value + '&quantity=' +
+      controls.quantity.value + '&resolution=' + controls.resolution.value;
+    if (state.time) {
+      hash += '&time=' + state.time;
+    }
+    history.replaceState(null, '', hash);
   }
 })();

@@ -133,6 +133,8 @@ public final class ApiBench {
             report.add(label + ": throughput", result.throughput(), "req/s", note);
             report.add(label + ": p99", result.millis(99), "ms", "from the time the request was due");
         }
+        report.add("load average at end", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), "",
+                "1-minute load average of the machine (2 cores), this benchmark included");
     }
 
     private static void deleteTree(Path root) throws IOException {

@@ -9,16 +9,22 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.sql.DriverManager;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.soilobs.api.admin.AdminRoutes;
+import org.soilobs.api.admin.KafkaRegistry;
+import org.soilobs.api.admin.Registry;
 import org.soilobs.api.areas.AreaRoutes;
+import org.soilobs.api.export.ExportRoutes;
 import org.soilobs.api.fields.FieldRoutes;
 import org.soilobs.api.layers.LayerRoutes;
 import org.soilobs.api.ops.HealthRoutes;
@@ -26,18 +32,24 @@ import org.soilobs.api.ops.HttpMetrics;
 import org.soilobs.api.ops.JvmMeters;
 import org.soilobs.api.ops.MetricsRoutes;
 import org.soilobs.api.problem.ProblemResponses;
+import org.soilobs.api.progress.ProgressRoutes;
+import org.soilobs.api.security.BearerTokens;
+import org.soilobs.api.security.ClientGate;
+import org.soilobs.api.security.RateLimiter;
 import org.soilobs.api.series.SeriesRoutes;
 import org.soilobs.api.store.LiveLayerVersions;
 import org.soilobs.api.live.LiveRoutes;
 import org.soilobs.api.ogc.OgcRoutes;
 import org.soilobs.model.Json;
 import org.soilobs.reference.ReferenceData;
+import org.soilobs.storage.DbConfig;
 
 /**
  * The running observatory API: the HTTP routes under {@code /api/v1}, OGC API – Features under
  * {@code /ogc}, {@code /health}, {@code /metrics} and the map page at {@code /}. Stateless: every
  * instance answers the same from the same database, entity tags included (an instance's in-memory
- * layer versions follow the table within a quarter of a second). Closing it stops the server; the data source stays the caller's.
+ * layer versions follow the sink's {@code NOTIFY layer_changed}, or the table within a quarter of a second
+ * while it cannot listen). Closing it stops the server; the data source stays the caller's.
  */
 public final class ObservatoryApi implements AutoCloseable {
 
@@ -46,10 +58,14 @@ public final class ObservatoryApi implements AutoCloseable {
     /** The OpenAPI 3.0 document of every route, also served as the OGC API definition. */
     public static final String OPENAPI_PATH = "/api/v1/openapi.json";
     /** Every route's path template; the OpenAPI document describes each one. */
-    static final List<String> ROUTES = List.of(LayerRoutes.PATH, SeriesRoutes.PATH, AreaRoutes.PATH, FieldRoutes.PATH,
+    static final List<String> ROUTES = List.of(LayerRoutes.PATH, LayerRoutes.BUCKETS_PATH,
+            ExportRoutes.AGGREGATES_PATH, ExportRoutes.READINGS_PATH, AdminRoutes.FIELD_PATH, AdminRoutes.SENSOR_PATH,
+            SeriesRoutes.PATH, AreaRoutes.PATH, FieldRoutes.PATH, ProgressRoutes.PATH,
             LiveRoutes.PATH, OPENAPI_PATH, HealthRoutes.PATH, MetricsRoutes.PATH, OgcRoutes.ROOT,
             OgcRoutes.CONFORMANCE, OgcRoutes.API, OgcRoutes.COLLECTIONS, OgcRoutes.COLLECTION, OgcRoutes.ITEMS,
             OgcRoutes.ITEM);
+    /** The {@code application_name} of the connection that listens for {@code layer_changed}. */
+    public static final String LISTEN_APPLICATION_NAME = "observatory-api-listen";
     private static final String OPENAPI_RESOURCE = "/openapi/observatory-openapi.json";
 
     private final Javalin app;
@@ -97,8 +113,22 @@ public final class ObservatoryApi implements AutoCloseable {
         owned.add(health);
         owned.addAll(ownedByCaller);
 
-        LiveLayerVersions versions = new LiveLayerVersions(dataSource, LiveLayerVersions.DEFAULT_INTERVAL);
+        LiveLayerVersions versions = new LiveLayerVersions(dataSource, LiveLayerVersions.DEFAULT_INTERVAL,
+                LiveLayerVersions.DEFAULT_SAFETY_INTERVAL, listenConnector(config.db()));
         owned.add(versions);
+        ClientGate gate = new ClientGate(new BearerTokens(config.adminTokens(), config.readTokens()),
+                config.rateLimit() == 0 ? null : new RateLimiter(config.rateLimit(), config.rateBurst(), System::nanoTime));
+        owned.add(gate);
+        Registry registrations = null;
+        if (config.kafkaBootstrap() != null) {
+            try {
+                registrations = new KafkaRegistry(config.kafkaBootstrap());
+            } catch (RuntimeException e) {
+                closeAll(owned);
+                throw e;
+            }
+            owned.add(registrations);
+        }
         LiveRoutes live = new LiveRoutes(versions);
         owned.add(live);
         LayerRoutes layers;
@@ -112,7 +142,11 @@ public final class ObservatoryApi implements AutoCloseable {
         }
         SeriesRoutes series = new SeriesRoutes(reference, dataSource, clock);
         AreaRoutes areas = new AreaRoutes(reference, dataSource);
+        ProgressRoutes progress = new ProgressRoutes(reference, dataSource);
         FieldRoutes fields = new FieldRoutes(dataSource);
+        ExportRoutes exports = new ExportRoutes(reference, dataSource, clock, config.exportMaxRows(),
+                config.exportMaxDays());
+        AdminRoutes admin = new AdminRoutes(reference, registrations);
         MetricsRoutes metrics = new MetricsRoutes(registry);
         HttpMetrics httpMetrics = new HttpMetrics(registry, Set.copyOf(ROUTES));
 
@@ -152,9 +186,16 @@ public final class ObservatoryApi implements AutoCloseable {
             javalin.router.mount(router -> {
                 ProblemResponses.register(router);
                 router.before(ctx -> ctx.header(Header.X_CONTENT_TYPE_OPTIONS, "nosniff"));
+                router.before(gate::before);
                 router.get(LayerRoutes.PATH, layers::get);
+                router.get(LayerRoutes.BUCKETS_PATH, layers::buckets);
+                router.get(ExportRoutes.AGGREGATES_PATH, exports::aggregates);
+                router.get(ExportRoutes.READINGS_PATH, exports::readings);
+                router.put(AdminRoutes.FIELD_PATH, admin::putField);
+                router.put(AdminRoutes.SENSOR_PATH, admin::putSensor);
                 router.get(SeriesRoutes.PATH, series::get);
                 router.get(AreaRoutes.PATH, areas::get);
+                router.get(ProgressRoutes.PATH, progress::get);
                 router.get(FieldRoutes.PATH, fields::get);
                 router.get(HealthRoutes.PATH, health::get);
                 router.get(MetricsRoutes.PATH, metrics::get);
@@ -182,6 +223,21 @@ public final class ObservatoryApi implements AutoCloseable {
         String baseUrl = "http://" + host + ":" + app.port();
         LOG.info("Observatory API listening on {}:{} — map at {}/", config.host(), app.port(), baseUrl);
         return new ObservatoryApi(app, baseUrl, live, owned);
+    }
+
+    /**
+     * The connection that listens to the sink's notifications: opened from the configuration, not taken
+     * from the pool, because it is held for as long as the API runs.
+     */
+    private static LiveLayerVersions.Connector listenConnector(DbConfig db) {
+        return () -> {
+            Properties props = new Properties();
+            props.setProperty("user", db.user());
+            props.setProperty("password", db.password());
+            props.setProperty("ApplicationName", LISTEN_APPLICATION_NAME);
+            props.setProperty("tcpKeepAlive", "true");
+            return DriverManager.getConnection(db.url(), props);
+        };
     }
 
     private static byte[] openApiDocument() {

@@ -51,6 +51,36 @@ class ApiConfigTest {
     }
 
     @Test
+    void readsTokensAndLimitsAndNeverPrintsATokenAtStart() {
+        ApiConfig config = ApiConfig.fromEnv(Map.of(
+                "OBS_API_ADMIN_TOKENS", "admin-secret-0123456789",
+                "OBS_API_READ_TOKENS", "read-secret-0123456789, read-secret-abcdefghij",
+                "OBS_API_RATE_LIMIT", "0",
+                "OBS_API_RATE_BURST", "10",
+                "OBS_API_EXPORT_MAX_ROWS", "5000",
+                "OBS_API_EXPORT_MAX_DAYS", "31"));
+
+        assertThat(config.adminTokens()).containsExactly("admin-secret-0123456789");
+        assertThat(config.readTokens()).containsExactlyInAnyOrder("read-secret-0123456789", "read-secret-abcdefghij");
+        assertThat(config.rateLimit()).isZero();
+        assertThat(config.rateBurst()).isEqualTo(10);
+        assertThat(config.exportMaxRows()).isEqualTo(5000);
+        assertThat(config.exportMaxDays()).isEqualTo(31);
+        assertThat(config.toString()).doesNotContain("secret").contains("adminTokens=1 × ****", "readTokens=2 × ****");
+    }
+
+    @Test
+    void limitsEachAddressByDefaultAndRefusesATokenWithTwoRoles() {
+        ApiConfig config = ApiConfig.fromEnv(Map.of());
+
+        assertThat(config.rateLimit()).isEqualTo(ApiConfig.DEFAULT_RATE_LIMIT);
+        assertThat(config.adminTokens()).isEmpty();
+        assertThatThrownBy(() -> ApiConfig.fromEnv(Map.of("OBS_API_ADMIN_TOKENS", "same-token-0123456789",
+                "OBS_API_READ_TOKENS", "same-token-0123456789")))
+                .hasMessageContaining("share a token");
+    }
+
+    @Test
     void aStarAllowsEveryOrigin() {
         assertThat(ApiConfig.fromEnv(Map.of("OBS_API_CORS_ORIGINS", "*")).anyOrigin()).isTrue();
         assertThat(ApiConfig.fromEnv(Map.of("OBS_API_CORS_ORIGINS", "https://a.org")).anyOrigin()).isFalse();
@@ -71,6 +101,12 @@ class ApiConfigTest {
         "OBS_KAFKA_BOOTSTRAP  | kafka                     | OBS_KAFKA_BOOTSTRAP takes host:port",
         "OBS_KAFKA_BOOTSTRAP  | 'k1:9092,,k2:9092'        | OBS_KAFKA_BOOTSTRAP takes host:port",
         "OBS_KAFKA_BOOTSTRAP  | k1:90a                    | OBS_KAFKA_BOOTSTRAP takes host:port",
+        "OBS_API_ADMIN_TOKENS | short                     | OBS_API_ADMIN_TOKENS takes comma-separated tokens",
+        "OBS_API_READ_TOKENS  | 'has spaces in it 0123'   | OBS_API_READ_TOKENS takes comma-separated tokens",
+        "OBS_API_RATE_LIMIT   | -1                        | OBS_API_RATE_LIMIT must be 0..1000000",
+        "OBS_API_RATE_BURST   | 0                         | OBS_API_RATE_BURST must be 1..1000000",
+        "OBS_API_EXPORT_MAX_ROWS | 0                      | OBS_API_EXPORT_MAX_ROWS must be positive",
+        "OBS_API_EXPORT_MAX_DAYS | 0                      | OBS_API_EXPORT_MAX_DAYS must be 1..36600",
     })
     void refusesAnInvalidVariableNamingIt(String variable, String value, String message) {
         assertThatThrownBy(() -> ApiConfig.fromEnv(Map.of(variable, value)))

@@ -39,8 +39,10 @@ import org.soilobs.testkit.SharedInfra;
  * The map page in a real browser: Debian's headless Chromium driven by npm {@code playwright-core}
  * ({@code src/test/js/map-check.cjs}) against the API on a real PostgreSQL. The page must load without
  * a console error, draw the country layer with the API's values, redraw when the quantity changes and
- * when new data arrives (told by the live event stream), and chart an area's recent buckets in its
- * popup. The screenshot, popup open, lands in {@code target/map-it/}.
+ * when new data arrives (told by the live event stream), chart an area's recent buckets in its popup,
+ * show an earlier bucket when the time slider moves back (and the latest again with "Latest"), and draw
+ * SOC stock with its unit. The screenshots (popup open; the slider's earlier bucket) land in
+ * {@code target/map-it/}.
  */
 class MapBrowserIT {
 
@@ -48,6 +50,7 @@ class MapBrowserIT {
     private static final String NO_DATA = "#cfd4d8";
     private static final Instant T0 = Instant.parse("2025-06-01T10:00:00Z");
     private static final Instant T1 = Instant.parse("2025-06-01T11:00:00Z");
+    private static final Instant DAY = Instant.parse("2025-06-01T00:00:00Z");
     private static final Path OUT = Path.of("target", "map-it");
     private static HikariDataSource pool;
     private static ObservatoryApi api;
@@ -69,6 +72,9 @@ class MapBrowserIT {
             aggregate(connection, "DEU", "vwc", T0, 0.12);
             aggregate(connection, "FRA", "soc", T0, 20.0);
             aggregate(connection, "ESP", "soc", T0, 31.0);
+            aggregate(connection, "FRA", "soc_stock", "P1D", DAY, 58.1);
+            progress(connection, "FRA", "on_track", 0.0052, 0.0031, 0.0074);
+            progress(connection, "ESP", "losing", -0.002, -0.004, -0.0005);
         }
         api = ObservatoryApi.start(new ApiConfig("127.0.0.1", 0, List.of(), db, 4), pool, ReferenceData.load());
     }
@@ -86,20 +92,45 @@ class MapBrowserIT {
     /** One hourly country bucket of two readings, both {@code value}. */
     private static void aggregate(Connection connection, String country, String quantity, Instant bucket, double value)
             throws SQLException {
+        aggregate(connection, country, quantity, "PT1H", bucket, value);
+    }
+
+    private static void aggregate(Connection connection, String country, String quantity, String resolution,
+            Instant bucket, double value) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO aggregate (level, area, quantity, resolution, bucket, count, sum, sum_sq, min, max, "
                         + "first_time, last_time, area_ha, area_weighted_sum, flags, members) "
-                        + "VALUES ('country', ?, ?, 'PT1H', ?, 2, ?, ?, ?, ?, ?, ?, 10, ?, '{\"G\": 2}', 1)")) {
+                        + "VALUES ('country', ?, ?, ?, ?, 2, ?, ?, ?, ?, ?, ?, 10, ?, '{\"G\": 2}', 1)")) {
             insert.setString(1, country);
             insert.setString(2, quantity);
-            insert.setObject(3, bucket.atOffset(ZoneOffset.UTC));
-            insert.setDouble(4, 2 * value);
-            insert.setDouble(5, 2 * value * value);
-            insert.setDouble(6, value);
+            insert.setString(3, resolution);
+            insert.setObject(4, bucket.atOffset(ZoneOffset.UTC));
+            insert.setDouble(5, 2 * value);
+            insert.setDouble(6, 2 * value * value);
             insert.setDouble(7, value);
-            insert.setObject(8, bucket.atOffset(ZoneOffset.UTC));
-            insert.setObject(9, bucket.plusSeconds(1800).atOffset(ZoneOffset.UTC));
-            insert.setDouble(10, 10 * value);
+            insert.setDouble(8, value);
+            insert.setObject(9, bucket.atOffset(ZoneOffset.UTC));
+            insert.setObject(10, bucket.plusSeconds(1800).atOffset(ZoneOffset.UTC));
+            insert.setDouble(11, 10 * value);
+            insert.executeUpdate();
+        }
+    }
+
+    /** One country's progress row, as the sink writes it from {@code soil.progress}: ten fields, eight with a trend. */
+    private static void progress(Connection connection, String country, String status, double rate, double low,
+            double high) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO progress (level, area, as_of, status, rate, rate_low, rate_high, stock_t, baseline_stock_t, "
+                        + "delta_t_per_year, delta_variance, area_ha, fields, fields_with_trend, fields_on_track, "
+                        + "fields_not_on_track, fields_losing, fields_insufficient) "
+                        + "VALUES ('country', ?, ?, ?, ?, ?, ?, 12000, 11500, ?, 4, 200, 10, 8, 3, 3, 2, 2)")) {
+            insert.setString(1, country);
+            insert.setObject(2, DAY.atOffset(ZoneOffset.UTC));
+            insert.setString(3, status);
+            insert.setDouble(4, rate);
+            insert.setDouble(5, low);
+            insert.setDouble(6, high);
+            insert.setDouble(7, rate * 11500);
             insert.executeUpdate();
         }
     }
@@ -158,10 +189,38 @@ class MapBrowserIT {
             JsonNode chart = step(lines, "chart");
             assertThat(chart.path("points").asInt()).isEqualTo(2);
             assertThat(chart.path("note").asText()).contains("20.0", "26.0", "g/kg");
+
+            JsonNode slider = step(lines, "slider");
+            assertThat(slider.path("time").asText()).isEqualTo(T0.toString());
+            assertThat(slider.path("label").asText()).contains("2025-06-01 10:00 UTC");
+            assertThat(slider.path("features").path("FRA").path("value").asDouble()).isEqualTo(20.0);
+            assertThat(slider.path("features").path("ESP").path("value").asDouble()).isEqualTo(31.0);
+            JsonNode latest = step(lines, "latest").path("features");
+            assertThat(latest.path("FRA").path("value").asDouble()).isEqualTo(26.0);
+
+            JsonNode stock = step(lines, "stock");
+            assertThat(stock.path("features").path("FRA").path("value").asDouble()).isEqualTo(58.1);
+            assertThat(stock.path("features").path("FRA").path("fill").asText()).isNotEqualTo(NO_DATA);
+            assertThat(stock.path("features").path("ESP").path("fill").asText()).isEqualTo(NO_DATA);
+            assertThat(stock.path("legend").asText()).isEqualTo("SOC stock (t C/ha)");
+
+            JsonNode progress = step(lines, "progress");
+            assertThat(progress.path("features").path("FRA").path("value").asDouble()).isEqualTo(0.0052);
+            assertThat(progress.path("features").path("FRA").path("fill").asText()).isEqualTo("#b2abd2");
+            assertThat(progress.path("features").path("ESP").path("fill").asText()).isEqualTo("#e08214");
+            assertThat(progress.path("features").path("DEU").path("fill").asText()).isEqualTo(NO_DATA);
+            assertThat(progress.path("ranking")).hasSize(2);
+            assertThat(progress.path("ranking").get(0).asText()).startsWith("France").endsWith("+5.2 ‰");
+            assertThat(progress.path("ranking").get(1).asText()).startsWith("Spain").endsWith("-2.0 ‰");
+            assertThat(progress.path("popup").asText()).contains("+5.2 ‰ a year", "+3.1 ‰ to +7.4 ‰", "on track",
+                    "80 % of fields have a trend");
+            assertThat(progress.path("legend").asText()).isEqualTo("SOC stock change (‰ a year)");
             assertThat(step(lines, "errors")).isEmpty();
             assertThat(node.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(node.exitValue()).isZero();
             assertThat(Files.size(screenshot)).isGreaterThan(10_000);
+            assertThat(Files.size(OUT.resolve("map-time.png"))).isGreaterThan(10_000);
+            assertThat(Files.size(OUT.resolve("map-progress.png"))).isGreaterThan(10_000);
         } finally {
             node.destroyForcibly();
             node.waitFor(10, TimeUnit.SECONDS);

@@ -28,6 +28,10 @@ public final class EntityTags {
         if (ifNoneMatch == null || ifNoneMatch.isBlank()) {
             return false;
         }
+        // The usual case, a client sending back the one tag it holds, without a regular expression.
+        if (ifNoneMatch.equals(currentTag)) {
+            return true;
+        }
         if (ifNoneMatch.trim().equals("*")) {
             return true;
         }

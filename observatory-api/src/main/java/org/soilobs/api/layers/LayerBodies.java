@@ -17,6 +17,9 @@ import java.util.zip.GZIPOutputStream;
  * version seen: a newer version replaces the body, so memory stays bounded by the number of distinct
  * layers, about 1.3 MB for the largest (countries, plain plus gzip). Concurrent requests for a version
  * being rendered wait for that one rendering instead of starting their own.
+ *
+ * <p>Layers at a chosen bucket (the map's time slider) can be asked for any bucket, so they get at most
+ * {@link #MAX_TIMED_SLOTS} slots: beyond, the others are dropped before a new one is added.
  */
 final class LayerBodies {
 
@@ -31,6 +34,8 @@ final class LayerBodies {
 
     private record Slot(long version, CompletableFuture<Rendered> body) {
     }
+
+    static final int MAX_TIMED_SLOTS = 24;
 
     private final ConcurrentMap<LayerRequest, Slot> slots = new ConcurrentHashMap<>();
     private final Renderer renderer;
@@ -48,6 +53,9 @@ final class LayerBodies {
         Slot slot = slots.compute(request,
                 (key, current) -> current != null && current.version() >= version ? current : new Slot(version, mine));
         if (slot.body() == mine) {
+            if (request.bucket() != null) {
+                evictTimedBeyondLimit(request);
+            }
             try {
                 byte[] plain = renderer.render(request, version);
                 mine.complete(new Rendered(version, plain, gzip(plain)));
@@ -65,6 +73,20 @@ final class LayerBodies {
             }
             throw e;
         }
+    }
+
+    private void evictTimedBeyondLimit(LayerRequest keep) {
+        int timed = 0;
+        for (LayerRequest key : slots.keySet()) {
+            if (key.bucket() != null && ++timed > MAX_TIMED_SLOTS && !key.equals(keep)) {
+                slots.remove(key);
+            }
+        }
+    }
+
+    /** How many bodies are held. */
+    int size() {
+        return slots.size();
     }
 
     /**

@@ -3,11 +3,19 @@ package org.soilobs.api.layers;
 import io.javalin.http.Context;
 import io.javalin.http.Header;
 import io.javalin.http.HttpStatus;
+import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import javax.sql.DataSource;
 import org.soilobs.api.http.EntityTags;
 import org.soilobs.api.http.MediaTypes;
+import org.soilobs.api.http.QueryParams;
+import org.soilobs.api.http.Streaming;
+import org.soilobs.api.problem.ProblemType;
 import org.soilobs.api.store.LayerVersions;
 import org.soilobs.model.Aggregate;
 import org.soilobs.model.Level;
@@ -25,6 +33,9 @@ import org.soilobs.reference.ReferenceData;
 public final class LayerRoutes {
 
     public static final String PATH = "/api/v1/layers/{level}";
+    /** The first and last bucket a layer has data for: the range of the map's time slider. */
+    public static final String BUCKETS_PATH = "/api/v1/layers/{level}/buckets";
+    private static final Set<String> BUCKETS_PARAMETERS = Set.of("quantity", "resolution");
     /** The suffix that tells the gzip representation's tag from the plain one's (RFC 9110 §8.8.3). */
     static final String GZIP_TAG_SUFFIX = ".gz";
 
@@ -32,6 +43,18 @@ public final class LayerRoutes {
     private final LayerRepository repository;
     private final LayerVersions versions;
     private final LayerBodies bodies = new LayerBodies(this::render);
+    /**
+     * Parsed requests by their raw level and query string, so that a poll does not parse and check its
+     * parameters again; only valid requests enter, and at most {@link #MAX_PARSED} of them.
+     */
+    private final ConcurrentMap<String, LayerRequest> parsed = new ConcurrentHashMap<>();
+    /** The tags of each request's latest version, so that a poll builds no string. */
+    private final ConcurrentMap<LayerRequest, Tags> tags = new ConcurrentHashMap<>();
+    private static final int MAX_PARSED = 4_096;
+
+    /** Both tags of one request at one version. */
+    private record Tags(long version, String plain, String gzip) {
+    }
 
     public LayerRoutes(ReferenceData reference, DataSource dataSource, LayerVersions versions) {
         this.shapes = new LayerShapes(reference);
@@ -40,7 +63,7 @@ public final class LayerRoutes {
     }
 
     public void get(Context ctx) {
-        LayerRequest request = LayerRequest.parse(ctx.pathParam("level"), ctx.queryParamMap());
+        LayerRequest request = parse(ctx);
         boolean gzip = MediaTypes.acceptsGzip(ctx.header(Header.ACCEPT_ENCODING));
         ctx.header(Header.CACHE_CONTROL, "no-cache");
         ctx.header(Header.VARY, Header.ACCEPT_ENCODING);
@@ -71,13 +94,64 @@ public final class LayerRoutes {
             ctx.header(Header.CONTENT_ENCODING, "gzip");
         }
         // Known in advance: the body goes out in one piece rather than in chunks.
-        ctx.header(Header.CONTENT_LENGTH, Integer.toString(bytes.length));
-        ctx.result(bytes);
+        ctx.res().setContentLength(bytes.length);
+        // Written in one call, straight from the cached array: Jetty sends a body larger than its buffer
+        // without copying it, where ctx.result would copy it through a stream in small pieces.
+        try {
+            ctx.res().getOutputStream().write(bytes);
+        } catch (IOException e) {
+            // The client left while the body was going out; nothing is left to answer.
+            Streaming.abort(ctx, e);
+        }
+    }
+
+    private LayerRequest parse(Context ctx) {
+        String level = ctx.pathParam("level");
+        String query = ctx.queryString();
+        String key = query == null ? level : level + '?' + query;
+        LayerRequest request = parsed.get(key);
+        if (request == null) {
+            request = LayerRequest.parse(level, ctx.queryParamMap());
+            if (parsed.size() < MAX_PARSED) {
+                parsed.putIfAbsent(key, request);
+            }
+        }
+        return request;
+    }
+
+    /**
+     * {@code GET /api/v1/layers/{level}/buckets?quantity=…[&resolution=…]}: the first and last bucket with
+     * good readings (null when none), so that a client can offer the buckets in between.
+     */
+    public void buckets(Context ctx) {
+        Level level = QueryParams.parseLevel(ctx.pathParam("level"), "level", ProblemType.UNKNOWN_LAYER);
+        QueryParams params = QueryParams.of(ctx.queryParamMap(), BUCKETS_PARAMETERS);
+        LayerRequest request = new LayerRequest(level, params.quantity("quantity"),
+                params.resolution("resolution", LayerRequest.DEFAULT_RESOLUTION));
+        long version = versions.current(level);
+        LayerRepository.BucketRange range = repository.bucketRange(request);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("level", level.id());
+        body.put("quantity", request.quantity().id());
+        body.put("unit", request.quantity().unit());
+        body.put("resolution", request.resolution().id());
+        body.put("first", range.first() == null ? null : range.first().toString());
+        body.put("last", range.last() == null ? null : range.last().toString());
+        body.put("version", version);
+        ctx.header(Header.CACHE_CONTROL, "no-cache");
+        ctx.json(body);
     }
 
     private String tag(LayerRequest request, long version, boolean gzip) {
-        String opaque = request.tag(version, shapes.fingerprint(request.level()));
-        return EntityTags.strong(gzip ? opaque + GZIP_TAG_SUFFIX : opaque);
+        Tags known = tags.get(request);
+        if (known == null || known.version() != version) {
+            String opaque = request.tag(version, shapes.fingerprint(request.level()));
+            known = new Tags(version, EntityTags.strong(opaque), EntityTags.strong(opaque + GZIP_TAG_SUFFIX));
+            // Only the newest version is kept: an older one is asked for only by a request racing a change.
+            Tags fresh = known;
+            tags.merge(request, fresh, (old, mine) -> mine.version() > old.version() ? mine : old);
+        }
+        return gzip ? known.gzip() : known.plain();
     }
 
     byte[] render(LayerRequest request, long version) {

@@ -18,7 +18,8 @@ import org.soilobs.model.Level;
  * {@code GET /api/v1/live}: Server-Sent Events telling maps when a layer changed, so that they fetch it
  * then instead of polling. On connecting, a client gets one {@code versions} event
  * ({@code {"country":42,…}}); afterwards one {@code layer-changed} event per level whose version moved
- * ({@code {"level":"country","version":43}}), within the version poller's interval of the change.
+ * ({@code {"level":"country","version":43}}), as soon as {@link LiveLayerVersions} hears of the change (the
+ * sink's {@code NOTIFY layer_changed}, or its fallback poll).
  *
  * <p>Every write goes through one sender thread: events to one client never interleave, and a slow
  * client cannot hold up the version poller. A comment every {@link #HEARTBEAT_SECONDS} keeps proxies

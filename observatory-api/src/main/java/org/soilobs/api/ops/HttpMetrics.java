@@ -4,6 +4,8 @@ import io.javalin.http.Context;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +22,11 @@ public final class HttpMetrics {
 
     private final MeterRegistry registry;
     private final Set<String> routes;
+    /** Timers by method, route and status: registering (building tags and an id) costs more than timing. */
+    private final ConcurrentMap<Key, Timer> timers = new ConcurrentHashMap<>();
+
+    private record Key(String method, String uri, int status) {
+    }
 
     public HttpMetrics(MeterRegistry registry, Set<String> routes) {
         this.registry = registry;
@@ -30,14 +37,18 @@ public final class HttpMetrics {
     public void record(Context ctx, Float executionTimeMs) {
         try {
             int status = ctx.statusCode();
-            Timer.builder("http.server.requests")
-                    .description("HTTP requests answered by the observatory API")
-                    .tag("method", ctx.method().name())
-                    .tag("uri", uri(ctx, status))
-                    .tag("status", Integer.toString(status))
-                    .tag("outcome", outcome(status))
-                    .register(registry)
-                    .record((long) (executionTimeMs * 1_000_000L), TimeUnit.NANOSECONDS);
+            Key key = new Key(ctx.method().name(), uri(ctx, status), status);
+            Timer timer = timers.get(key);
+            if (timer == null) {
+                timer = timers.computeIfAbsent(key, k -> Timer.builder("http.server.requests")
+                        .description("HTTP requests answered by the observatory API")
+                        .tag("method", k.method())
+                        .tag("uri", k.uri())
+                        .tag("status", Integer.toString(k.status()))
+                        .tag("outcome", outcome(k.status()))
+                        .register(registry));
+            }
+            timer.record((long) (executionTimeMs * 1_000_000L), TimeUnit.NANOSECONDS);
         } catch (RuntimeException e) {
             LOG.warn("Could not time {} {}", ctx.method(), ctx.path(), e);
         }

@@ -19,14 +19,21 @@ public enum ProblemType {
     INVALID_LIMIT("invalid-limit", 400, "Invalid page size"),
     INVALID_OFFSET("invalid-offset", 400, "Invalid page offset"),
     INVALID_DATETIME("invalid-datetime", 400, "Invalid datetime"),
+    EXPORT_TOO_LARGE("export-too-large", 400, "Export too large"),
+    INVALID_BODY("invalid-body", 400, "Invalid request body"),
+    UNAUTHORIZED("unauthorized", 401, "Authentication required"),
+    FORBIDDEN("forbidden", 403, "Not allowed"),
     UNKNOWN_LAYER("unknown-layer", 404, "Unknown layer"),
     UNKNOWN_COLLECTION("unknown-collection", 404, "Unknown collection"),
     UNKNOWN_FEATURE("unknown-feature", 404, "Unknown feature"),
     UNKNOWN_AREA("unknown-area", 404, "Unknown area"),
     NOT_FOUND("not-found", 404, "Not found"),
     METHOD_NOT_ALLOWED("method-not-allowed", 405, "Method not allowed"),
+    PAYLOAD_TOO_LARGE("payload-too-large", 413, "Request body too large"),
+    RATE_LIMITED("rate-limited", 429, "Too many requests"),
     INTERNAL_ERROR("internal-error", 500, "Internal server error"),
-    DATABASE_UNAVAILABLE("database-unavailable", 503, "Database unavailable");
+    DATABASE_UNAVAILABLE("database-unavailable", 503, "Database unavailable"),
+    REGISTRY_UNAVAILABLE("registry-unavailable", 503, "Registry unavailable");
 
     private final String slug;
     private final int status;

@@ -44,7 +44,7 @@ public record SeriesPoint(
     }
 
     /** The CSV row, in {@link #CSV_HEADER} order; flags as {@code G=12;D06=1}. */
-    List<String> csvRow() {
+    public List<String> csvRow() {
         StringBuilder flagText = new StringBuilder();
         flags.forEach((flag, n) -> {
             if (flagText.length() > 0) {

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -15,44 +16,85 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.soilobs.model.Level;
 
 /**
- * The layer versions kept in memory and refreshed by one background reader of table
- * {@code layer_version}, shared by every request: a poll answered 304 then costs no database query,
- * whatever the number of clients. A tag may lag the table by one {@code interval}; it is never ahead of
- * it, so a body rendered after reading the version is never older than its tag.
+ * The layer versions kept in memory, shared by every request: a poll answered 304 then costs no
+ * database query, whatever the number of clients. A tag may lag the table; it is never ahead of it, so
+ * a body rendered after reading the version is never older than its tag.
+ *
+ * <p>The sink sends {@code NOTIFY layer_changed, '<level>'} in the transaction that bumps a version.
+ * With a {@link Connector}, one dedicated connection {@code LISTEN}s on that channel and re-reads the
+ * table when a notification arrives: a change is seen as soon as it commits, and the table is read
+ * only when something changed (plus a safety read every {@code safetyInterval}). When the listening
+ * connection drops, the table is polled every {@code fallbackInterval} until a new connection listens
+ * again (retried with back-off); the versions are re-read on every (re)connection, so no change made
+ * while nobody listened is missed.
  *
  * <p>{@link #latest} reads the table (and shares what it read with the pollers); a body is rendered at
- * that version.
- *
- * <p>Until the first successful read the table is asked directly, so that a database that is down at
- * start answers 503 rather than a made-up version 0. Afterwards a failing read keeps the last versions
- * (304s go on; a 200 that needs the database fails on its own) and is logged once, not at every tick.
+ * that version. Until the first successful read the table is asked directly, so that a database that
+ * is down at start answers 503 rather than a made-up version 0. Afterwards a failing read keeps the
+ * last versions (304s go on; a 200 that needs the database fails on its own) and is logged once.
  */
 public final class LiveLayerVersions implements LayerVersions, AutoCloseable {
 
-    /** How often the table is read; also the longest a new version stays unseen. */
+    /** How often the table is polled while nobody listens; the longest a new version stays unseen then. */
     public static final Duration DEFAULT_INTERVAL = Duration.ofMillis(250);
+    /** How often the table is read anyway while listening: a guard against a notification never sent. */
+    public static final Duration DEFAULT_SAFETY_INTERVAL = Duration.ofSeconds(10);
+    /** The channel the sink notifies. */
+    public static final String CHANNEL = "layer_changed";
     private static final Logger LOG = LoggerFactory.getLogger(LiveLayerVersions.class);
     private static final String SELECT_ALL = "SELECT level, version FROM layer_version";
+    private static final int WAIT_MS = 1_000;
+    private static final long MAX_BACKOFF_MS = 30_000;
+
+    /** Opens the connection that listens: a dedicated one, not a pool's, since it is held for good. */
+    @FunctionalInterface
+    public interface Connector {
+        Connection open() throws SQLException;
+    }
 
     private final DataSource dataSource;
     private final ScheduledExecutorService poller;
+    private final long safetyNanos;
+    private final Connector connector;
+    private final Thread listener;
     private final List<Consumer<Map<Level, Long>>> listeners = new CopyOnWriteArrayList<>();
     private volatile Map<Level, Long> snapshot;
+    private volatile boolean listening;
+    private volatile boolean closed;
+    private volatile Connection listenConnection;
+    private volatile long lastRead = System.nanoTime();
     private boolean failing;
 
+    /** Polling only, every {@code interval}. */
     public LiveLayerVersions(DataSource dataSource, Duration interval) {
+        this(dataSource, interval, interval, null);
+    }
+
+    public LiveLayerVersions(DataSource dataSource, Duration fallbackInterval, Duration safetyInterval,
+            Connector connector) {
         this.dataSource = dataSource;
+        this.safetyNanos = safetyInterval.toNanos();
+        this.connector = connector;
         this.poller = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "observatory-api-layer-versions");
             thread.setDaemon(true);
             return thread;
         });
-        poller.scheduleWithFixedDelay(this::refresh, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        poller.scheduleWithFixedDelay(this::tick, 0, fallbackInterval.toMillis(), TimeUnit.MILLISECONDS);
+        if (connector == null) {
+            listener = null;
+        } else {
+            listener = new Thread(this::listen, "observatory-api-layer-listen");
+            listener.setDaemon(true);
+            listener.start();
+        }
     }
 
     @Override
@@ -78,14 +120,27 @@ public final class LiveLayerVersions implements LayerVersions, AutoCloseable {
         return known == null ? Map.of() : known;
     }
 
-    /** Called on the poller's thread with the levels whose version changed and their new versions. */
+    /** Whether a connection listens for the sink's notifications now (otherwise the table is polled). */
+    public boolean listening() {
+        return listening;
+    }
+
+    /** Called with the levels whose version changed and their new versions, on a background thread. */
     public void onChange(Consumer<Map<Level, Long>> listener) {
         listeners.add(listener);
     }
 
-    private void refresh() {
+    private void tick() {
+        if (listening && System.nanoTime() - lastRead < safetyNanos) {
+            return;
+        }
+        refresh();
+    }
+
+    private synchronized void refresh() {
         try {
             publish(readAll());
+            lastRead = System.nanoTime();
             if (failing) {
                 failing = false;
                 LOG.info("Layer versions are read again");
@@ -99,6 +154,53 @@ public final class LiveLayerVersions implements LayerVersions, AutoCloseable {
         } catch (RuntimeException e) {
             // A listener's fault must not stop the poller: later ticks would never run.
             LOG.error("Layer version listener failed", e);
+        }
+    }
+
+    private void listen() {
+        long backoff = 500;
+        boolean warned = false;
+        while (!closed) {
+            try (Connection connection = connector.open()) {
+                listenConnection = connection;
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("LISTEN " + CHANNEL);
+                }
+                PGConnection pg = connection.unwrap(PGConnection.class);
+                listening = true;
+                backoff = 500;
+                if (warned) {
+                    LOG.info("Listening to {} again", CHANNEL);
+                    warned = false;
+                }
+                // Whatever changed while nobody listened.
+                refresh();
+                while (!closed) {
+                    PGNotification[] notes = pg.getNotifications(WAIT_MS);
+                    if (notes != null && notes.length > 0) {
+                        refresh();
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                listening = false;
+                if (closed) {
+                    return;
+                }
+                if (!warned) {
+                    warned = true;
+                    LOG.warn("Not listening to {} ({}); polling the layer versions every tick until it is back",
+                            CHANNEL, e.getMessage());
+                }
+            } finally {
+                listening = false;
+                listenConnection = null;
+            }
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                return;
+            }
+            backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
         }
     }
 
@@ -141,6 +243,18 @@ public final class LiveLayerVersions implements LayerVersions, AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         poller.shutdownNow();
+        if (listener != null) {
+            listener.interrupt();
+            Connection connection = listenConnection;
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException e) {
+                    // closing anyway; the listener thread ends with it
+                }
+            }
+        }
     }
 }
