@@ -1,5 +1,6 @@
 package org.soilobs.ingest;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -34,6 +35,7 @@ import org.soilobs.ingest.decode.PayloadDecoding;
  * @param startupTimeout how long start-up waits for the sensor registry and the first MQTT connection
  * @param extraSources further MQTT sources (LoRaWAN network servers, …), each its own connection, besides
  *     the observatory broker above
+ * @param mqttTls the trust store for an {@code ssl://} observatory broker; null for the JVM's default trust
  */
 public record IngestConfig(
         String mqttUrl,
@@ -47,7 +49,8 @@ public record IngestConfig(
         Duration futureTolerance,
         String sourceName,
         Duration startupTimeout,
-        List<MqttSource> extraSources) {
+        List<MqttSource> extraSources,
+        MqttTls mqttTls) {
 
     public static final String DEFAULT_MQTT_URL = "tcp://127.0.0.1:1883";
     public static final String DEFAULT_CLIENT_ID = "ingest-1";
@@ -61,6 +64,14 @@ public record IngestConfig(
 
     // MQTT 5 session expiry is an unsigned 32-bit count of seconds; 0xFFFFFFFF means "never".
     private static final long MAX_SESSION_EXPIRY_SECONDS = 0xFFFF_FFFEL;
+
+    /** Trusting the JVM's default certificates. */
+    public IngestConfig(String mqttUrl, String mqttUsername, String mqttPassword, String clientId, int receiveMaximum,
+            Duration sessionExpiry, String kafkaBootstrap, int maxPayloadBytes, Duration futureTolerance,
+            String sourceName, Duration startupTimeout, List<MqttSource> extraSources) {
+        this(mqttUrl, mqttUsername, mqttPassword, clientId, receiveMaximum, sessionExpiry, kafkaBootstrap,
+                maxPayloadBytes, futureTolerance, sourceName, startupTimeout, extraSources, null);
+    }
 
     public IngestConfig {
         MqttSource.requireUrl(mqttUrl, "OBS_MQTT_URL");
@@ -139,7 +150,8 @@ public record IngestConfig(
                 get(env, "OBS_INGEST_FUTURE_TOLERANCE", CanonicalDecoder.DEFAULT_FUTURE_TOLERANCE, Duration::parse),
                 get(env, "OBS_INGEST_SOURCE_NAME", DEFAULT_SOURCE_NAME, Function.identity()),
                 get(env, "OBS_INGEST_STARTUP_TIMEOUT", DEFAULT_STARTUP_TIMEOUT, Duration::parse),
-                extraSources(env, clientId));
+                extraSources(env, clientId),
+                tls(env, "OBS_MQTT_TRUSTSTORE"));
     }
 
     // OBS_INGEST_SOURCES=ttn,chirpstack, then OBS_INGEST_SOURCE_TTN_TYPE, _URL, _TOPIC, _USERNAME, _PASSWORD,
@@ -167,33 +179,47 @@ public record IngestConfig(
                     get(env, prefix + "TOPIC", type.defaultFilter(), Function.identity()),
                     get(env, prefix + "USERNAME", null, Function.identity()),
                     get(env, prefix + "PASSWORD", null, Function.identity()),
-                    get(env, prefix + "CLIENT_ID", clientId + "-" + name, Function.identity())));
+                    get(env, prefix + "CLIENT_ID", clientId + "-" + name, Function.identity()),
+                    tls(env, prefix + "TRUSTSTORE")));
         }
         return sources;
+    }
+
+    // A trust store file and its password (variable + "_PASSWORD"); none means the JVM's default trust.
+    private static MqttTls tls(Map<String, String> env, String variable) {
+        String path = env.get(variable);
+        if (path == null || path.isBlank()) {
+            return null;
+        }
+        try {
+            return new MqttTls(Path.of(path.strip()), env.get(variable + "_PASSWORD"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(variable + ": " + e.getMessage());
+        }
     }
 
     /** Every source: the observatory broker first, then {@link #extraSources()}. */
     public List<MqttSource> sources() {
         List<MqttSource> all = new ArrayList<>(1 + extraSources.size());
         all.add(new MqttSource(sourceName, SourceType.OBSERVATORY, mqttUrl, GatewayTopic.FILTER, mqttUsername,
-                mqttPassword, clientId));
+                mqttPassword, clientId, mqttTls));
         all.addAll(extraSources);
         return all;
     }
 
     public IngestConfig withClientId(String otherClientId) {
         return new IngestConfig(mqttUrl, mqttUsername, mqttPassword, otherClientId, receiveMaximum, sessionExpiry,
-                kafkaBootstrap, maxPayloadBytes, futureTolerance, sourceName, startupTimeout, extraSources);
+                kafkaBootstrap, maxPayloadBytes, futureTolerance, sourceName, startupTimeout, extraSources, mqttTls);
     }
 
     public IngestConfig withExtraSources(List<MqttSource> sources) {
         return new IngestConfig(mqttUrl, mqttUsername, mqttPassword, clientId, receiveMaximum, sessionExpiry,
-                kafkaBootstrap, maxPayloadBytes, futureTolerance, sourceName, startupTimeout, sources);
+                kafkaBootstrap, maxPayloadBytes, futureTolerance, sourceName, startupTimeout, sources, mqttTls);
     }
 
     public IngestConfig withCredentials(String username, String password) {
         return new IngestConfig(mqttUrl, username, password, clientId, receiveMaximum, sessionExpiry,
-                kafkaBootstrap, maxPayloadBytes, futureTolerance, sourceName, startupTimeout, extraSources);
+                kafkaBootstrap, maxPayloadBytes, futureTolerance, sourceName, startupTimeout, extraSources, mqttTls);
     }
 
     /** The settings as logged at start, the password masked. */
@@ -210,7 +236,8 @@ public record IngestConfig(
                 + ", futureTolerance=" + futureTolerance
                 + ", sourceName=" + sourceName
                 + ", startupTimeout=" + startupTimeout
-                + ", extraSources=" + extraSources + "]";
+                + ", extraSources=" + extraSources
+                + ", mqttTls=" + (mqttTls == null ? "(JVM default trust)" : mqttTls) + "]";
     }
 
     private static <T> T get(Map<String, String> env, String name, T fallback, Function<String, T> parse) {

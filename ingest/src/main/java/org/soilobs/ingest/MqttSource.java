@@ -18,12 +18,19 @@ import org.soilobs.ingest.bridge.SourceType;
  * @param username null for none
  * @param password null for none; never printed
  * @param clientId fixed per instance and source: the broker keeps this session across restarts
+ * @param tls the trust store for {@code ssl}/{@code wss}; null for the JVM's default trust
  */
 public record MqttSource(String name, SourceType type, String url, String topicFilter, String username,
-        String password, String clientId) {
+        String password, String clientId, MqttTls tls) {
 
     private static final Set<String> SCHEMES = Set.of("tcp", "ssl", "ws", "wss");
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
+
+    /** A source trusting the JVM's default certificates. */
+    public MqttSource(String name, SourceType type, String url, String topicFilter, String username, String password,
+            String clientId) {
+        this(name, type, url, topicFilter, username, password, clientId, null);
+    }
 
     public MqttSource {
         if (name == null || !NAME.matcher(name).matches()) {
@@ -67,6 +74,7 @@ public record MqttSource(String name, SourceType type, String url, String topicF
     public String toString() {
         return "MqttSource[name=" + name + ", type=" + type.id() + ", url=" + url + ", topicFilter=" + topicFilter
                 + ", username=" + (username == null ? "(none)" : username)
-                + ", password=" + (password == null ? "(none)" : "****") + ", clientId=" + clientId + "]";
+                + ", password=" + (password == null ? "(none)" : "****") + ", clientId=" + clientId
+                + (tls == null ? "" : ", tls=" + tls) + "]";
     }
 }

@@ -3,11 +3,14 @@ package org.soilobs.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.soilobs.ingest.bridge.SourceType;
@@ -108,6 +111,7 @@ class IngestConfigTest {
         "OBS_INGEST_MAX_PAYLOAD_BYTES | 1048576",
         "OBS_INGEST_FUTURE_TOLERANCE | -PT1M",
         "OBS_INGEST_STARTUP_TIMEOUT | PT0S",
+        "OBS_MQTT_TRUSTSTORE | /no/such/truststore.p12",
     })
     void rejectsInvalidValuesNamingTheVariable(String variable, String value) {
         Map<String, String> env = Map.of(variable, value);
@@ -121,5 +125,24 @@ class IngestConfigTest {
     void blankVariablesMeanTheDefault() {
         assertThat(IngestConfig.fromEnv(Map.of("OBS_INGEST_RECEIVE_MAXIMUM", " ", "OBS_MQTT_PASSWORD", "")))
                 .isEqualTo(IngestConfig.fromEnv(Map.of()));
+    }
+
+    @Test
+    void readsTrustStoresForTheBrokerAndEachSourceAndMasksTheirPasswords(@TempDir Path dir) throws Exception {
+        Path store = Files.createFile(dir.resolve("trust.p12"));
+        Map<String, String> env = new HashMap<>();
+        env.put("OBS_MQTT_URL", "ssl://mqtt.example.org:8883");
+        env.put("OBS_MQTT_TRUSTSTORE", store.toString());
+        env.put("OBS_MQTT_TRUSTSTORE_PASSWORD", "s3cret");
+        env.put("OBS_INGEST_SOURCES", "ttn");
+        env.put("OBS_INGEST_SOURCE_TTN_TYPE", "ttn-v3");
+        env.put("OBS_INGEST_SOURCE_TTN_URL", "ssl://eu1.cloud.thethings.network:8883");
+        env.put("OBS_INGEST_SOURCE_TTN_TRUSTSTORE", store.toString());
+
+        IngestConfig config = IngestConfig.fromEnv(env);
+
+        assertThat(config.sources().get(0).tls()).isEqualTo(new MqttTls(store, "s3cret"));
+        assertThat(config.sources().get(1).tls()).isEqualTo(new MqttTls(store, null));
+        assertThat(config.toString()).contains("trust.p12").doesNotContain("s3cret");
     }
 }

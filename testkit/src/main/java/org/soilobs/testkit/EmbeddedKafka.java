@@ -51,12 +51,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final KafkaRaftServer server;
     private final String bootstrapServers;
     private final Path logDir;
+    private final int port;
+    private final int controllerPort;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, Path logDir) {
+    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, Path logDir, int port, int controllerPort) {
         this.server = server;
         this.bootstrapServers = bootstrapServers;
         this.logDir = logDir;
+        this.port = port;
+        this.controllerPort = controllerPort;
     }
 
     /** Starts a broker on a free port, keeping its log in {@code dataDir} (created if missing). */
@@ -66,9 +70,21 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Starts a broker whose clients connect to {@code 127.0.0.1:port}; the controller port is chosen free. */
     public static EmbeddedKafka start(Path dataDir, int port) {
+        return start(dataDir, port, FreePorts.next());
+    }
+
+    /**
+     * Stops this broker (if it still runs) and starts it again on the same log directory and ports: the
+     * same broker to its clients, with its topics, offsets and transactions. For fault tests.
+     */
+    public EmbeddedKafka restart() {
+        close();
+        return start(logDir, port, controllerPort);
+    }
+
+    private static EmbeddedKafka start(Path dataDir, int port, int controllerPort) {
         long began = System.nanoTime();
         Path logDir = dataDir.toAbsolutePath().normalize();
-        int controllerPort = FreePorts.next();
         Properties props = serverProperties(logDir, port, controllerPort);
         KafkaConfig config = new KafkaConfig(props, false);
         formatIfNeeded(config, logDir);
@@ -85,7 +101,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         LOG.info("Kafka broker (KRaft, node {}) ready in {} ms: bootstrap.servers={} controller={}:{} log.dirs={}",
                 NODE_ID, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), bootstrap, HOST,
                 controllerPort, logDir);
-        return new EmbeddedKafka(server, bootstrap, logDir);
+        return new EmbeddedKafka(server, bootstrap, logDir, port, controllerPort);
     }
 
     /** The value for the clients' {@code bootstrap.servers}, e.g. {@code 127.0.0.1:40123}. */

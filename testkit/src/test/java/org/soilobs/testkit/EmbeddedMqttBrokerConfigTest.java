@@ -26,6 +26,17 @@ class EmbeddedMqttBrokerConfigTest {
     }
 
     @Test
+    void tlsConfigIsValidAgainstTheSchemaToo() throws Exception {
+        URL schema = com.hivemq.embedded.EmbeddedHiveMQ.class.getResource("/config.xsd");
+        var validator = SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI).newSchema(schema).newValidator();
+        String xml = EmbeddedMqttBroker.configXml(java.nio.file.Path.of("/tmp/broker & co.p12"), "pa<ss", 18831);
+
+        assertThat(xml).contains("<tls-tcp-listener>", "<path>/tmp/broker &amp; co.p12</path>",
+                "<password>pa&lt;ss</password>").doesNotContain("<tcp-listener>");
+        assertThatCode(() -> validator.validate(new StreamSource(new StringReader(xml)))).doesNotThrowAnyException();
+    }
+
+    @Test
     void schemaValidationRejectsAMisspelledElement() throws Exception {
         URL schema = com.hivemq.embedded.EmbeddedHiveMQ.class.getResource("/config.xsd");
         var validator = SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI).newSchema(schema).newValidator();

@@ -262,7 +262,9 @@ public final class MqttKafkaBridge implements AutoCloseable {
         options.setReceiveMaximum(config.receiveMaximum());
         options.setKeepAliveInterval(KEEP_ALIVE_SECONDS);
         options.setConnectionTimeout(CONNECTION_TIMEOUT_SECONDS);
-        options.setSocketFactory(NoDelaySocketFactory.forScheme(URI.create(source.url()).getScheme()));
+        String scheme = URI.create(source.url()).getScheme();
+        options.setSocketFactory(source.tls() == null ? NoDelaySocketFactory.forScheme(scheme)
+                : NoDelaySocketFactory.forScheme(scheme, source.tls().socketFactory()));
         if (source.username() != null) {
             options.setUserName(source.username());
         }

@@ -16,7 +16,12 @@ public final class NoDelaySocketFactory extends SocketFactory {
 
     /** The factory for a broker URL's scheme: TLS ones ({@code ssl}, {@code wss}) need an SSL socket factory. */
     public static SocketFactory forScheme(String scheme) {
-        return "ssl".equals(scheme) || "wss".equals(scheme) ? new Tls() : new NoDelaySocketFactory();
+        return forScheme(scheme, (SSLSocketFactory) SSLSocketFactory.getDefault());
+    }
+
+    /** As {@link #forScheme(String)}, TLS sockets made by {@code tls} (e.g. trusting a store of one's own). */
+    public static SocketFactory forScheme(String scheme, SSLSocketFactory tls) {
+        return "ssl".equals(scheme) || "wss".equals(scheme) ? new Tls(tls) : new NoDelaySocketFactory();
     }
 
     @Override
@@ -50,10 +55,14 @@ public final class NoDelaySocketFactory extends SocketFactory {
         return socket;
     }
 
-    /** The JVM's default TLS sockets, with {@code TCP_NODELAY}. */
+    /** TLS sockets, with {@code TCP_NODELAY}. */
     static final class Tls extends SSLSocketFactory {
 
-        private final SSLSocketFactory delegate = (SSLSocketFactory) SSLSocketFactory.getDefault();
+        private final SSLSocketFactory delegate;
+
+        Tls(SSLSocketFactory delegate) {
+            this.delegate = delegate;
+        }
 
         @Override
         public String[] getDefaultCipherSuites() {
