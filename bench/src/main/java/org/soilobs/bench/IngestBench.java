@@ -63,8 +63,8 @@ import org.soilobs.testkit.EmbeddedMqttBroker;
  */
 public final class IngestBench {
 
-    private static final int READINGS_PER_BATCH = 50;
-    private static final int GATEWAYS = 4;
+    static final int READINGS_PER_BATCH = 50;
+    static final int GATEWAYS = 4;
     private static final int SENSORS_PER_GATEWAY = 10;
     private static final Instant BASE = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(2));
     private static final Duration PATIENCE = Duration.ofMinutes(10);
@@ -142,13 +142,14 @@ public final class IngestBench {
         return "bench-" + g + "-" + s;
     }
 
-    private static int recordBytes() throws Exception {
+    static int recordBytes() throws Exception {
         Reading reading = new Reading(gateway(0), 123_456, sensor(0, 0), "field-0", Quantity.SOIL_TEMPERATURE,
                 BASE, 12.34, 0, 10, Instant.now());
         return Json.mapper().writeValueAsBytes(reading).length;
     }
 
-    private static double kafkaAlone(String bootstrap, int recordBytes, long records) throws Exception {
+    /** Records per second of the Kafka producer alone into topic {@code bench.baseline}, which must exist. */
+    static double kafkaAlone(String bootstrap, int recordBytes, long records) throws Exception {
         byte[] value = new byte[recordBytes];
         Arrays.fill(value, (byte) 'x');
         Properties props = KafkaSettings.producerProperties(bootstrap, "bench-baseline");
@@ -174,6 +175,14 @@ public final class IngestBench {
     }
 
     private static double mqttAlone(String url, int messages) throws Exception {
+        return mqttAlone(url, messages, "soil");
+    }
+
+    /**
+     * Messages per second through the broker alone, published to {@code <root>/v1/<gateway>/up}: beside a
+     * running ingest, a root other than {@code soil} keeps ingest from receiving them.
+     */
+    static double mqttAlone(String url, int messages, String root) throws Exception {
         AtomicLong received = new AtomicLong();
         MqttAsyncClient subscriber = new MqttAsyncClient(url, "bench-subscriber-" + System.nanoTime(),
                 new MemoryPersistence());
@@ -182,10 +191,10 @@ public final class IngestBench {
         options.setSocketFactory(new NoDelaySocketFactory());
         options.setReceiveMaximum(1000);
         subscriber.connect(options).waitForCompletion(30_000);
-        subscriber.subscribe(new MqttSubscription[] {new MqttSubscription("$share/bench/soil/v1/+/up", 1)})
+        subscriber.subscribe(new MqttSubscription[] {new MqttSubscription("$share/bench/" + root + "/v1/+/up", 1)})
                 .waitForCompletion(30_000);
         try {
-            double seconds = publishAll(url, 0, messages, received::get);
+            double seconds = publishAll(url, root, 0, messages, received::get);
             return messages / seconds;
         } finally {
             subscriber.disconnect().waitForCompletion(10_000);
@@ -195,12 +204,13 @@ public final class IngestBench {
 
     private static double ingestRun(String url, IngestApp.Running ingest, int from, int messages) throws Exception {
         long ackedBefore = ingest.metrics().ackedMessages();
-        double seconds = publishAll(url, from, messages, () -> ingest.metrics().ackedMessages() - ackedBefore);
+        double seconds = publishAll(url, "soil", from, messages, () -> ingest.metrics().ackedMessages() - ackedBefore);
         return messages / seconds;
     }
 
     /** Publishes {@code messages} batches from the gateways in parallel; seconds until {@code done} counts them all. */
-    private static double publishAll(String url, int from, int messages, LongSupplier done) throws Exception {
+    private static double publishAll(String url, String root, int from, int messages, LongSupplier done)
+            throws Exception {
         List<List<byte[]>> payloads = new ArrayList<>();
         for (int g = 0; g < GATEWAYS; g++) {
             List<byte[]> mine = new ArrayList<>();
@@ -220,7 +230,8 @@ public final class IngestBench {
             for (int g = 0; g < GATEWAYS; g++) {
                 int gateway = g;
                 runs.add(publishers.submit(() -> {
-                    clients.get(gateway).publish(GatewayTopic.of(gateway(gateway)), payloads.get(gateway));
+                    clients.get(gateway).publish(root + GatewayTopic.of(gateway(gateway)).substring("soil".length()),
+                            payloads.get(gateway));
                     return null;
                 }));
             }

@@ -70,7 +70,8 @@ public final class SinkBench {
                     new NewTopic(Topics.SENSORS, 1, (short) 1)));
             DbConfig db = new DbConfig(postgres.jdbcUrl(), postgres.user(), postgres.password());
             StorageConfig storage = StorageConfig.defaults();
-            List<EnrichedReading> data = readings(readings);
+            List<EnrichedReading> data = readings(readings,
+                    Instant.now().truncatedTo(ChronoUnit.DAYS).minus(1, ChronoUnit.DAYS));
             try (var pool = Database.pool(db, "sink-bench", 4)) {
                 Database.migrate(pool, storage);
                 new PartitionMaintenance(pool, storage).run();
@@ -97,8 +98,8 @@ public final class SinkBench {
         report.write();
     }
 
-    private static List<EnrichedReading> readings(int n) {
-        Instant start = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(1, ChronoUnit.DAYS);
+    /** {@code n} readings of 2 000 sensors, one a second each from {@code start}. */
+    static List<EnrichedReading> readings(int n, Instant start) {
         List<EnrichedReading> data = new ArrayList<>(n);
         Quantity[] quantities = {Quantity.VWC, Quantity.SOIL_TEMPERATURE, Quantity.EC};
         for (int i = 0; i < n; i++) {
@@ -136,7 +137,7 @@ public final class SinkBench {
     }
 
     /** Rows per second of COPY straight into reading, the encoding done beforehand. */
-    private static double rawCopy(DataSource dataSource, List<EnrichedReading> data, int batch) throws SQLException {
+    static double rawCopy(DataSource dataSource, List<EnrichedReading> data, int batch) throws SQLException {
         List<PgBinaryRows> chunks = new ArrayList<>();
         for (int from = 0; from < data.size(); from += batch) {
             PgBinaryRows rows = new PgBinaryRows();
@@ -198,7 +199,7 @@ public final class SinkBench {
         return (System.nanoTime() - began) / 1e9;
     }
 
-    private static void truncate(DataSource dataSource) throws SQLException {
+    static void truncate(DataSource dataSource) throws SQLException {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute("TRUNCATE reading");
             statement.execute("VACUUM ANALYZE reading");
