@@ -82,7 +82,7 @@ public final class Observatory implements AutoCloseable {
         // Registered before streams starts, so that its field table holds the fleet once it runs.
         SimConfig simConfig = SimConfig.fromEnv(env);
         fleet = Fleet.generate(simConfig.seed(), simConfig.fields(), ReferenceData.load());
-        RegistryPublisher.publish(streamsSettings.bootstrap(), RegistryPublisher.withSoilTexture(fleet), fleet.sensors());
+        RegistryPublisher.publish(streamsSettings.bootstrap(), fleet.registrations(), fleet.sensors());
         LOG.info("Registered {} fields and {} sensors", fleet.fields().size(), fleet.sensors().size());
 
         StreamsApp.Running streams = remember(StreamsApp.start(streamsSettings));

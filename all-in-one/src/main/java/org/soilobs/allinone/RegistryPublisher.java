@@ -16,8 +16,6 @@ import org.soilobs.model.Field;
 import org.soilobs.model.Json;
 import org.soilobs.model.Sensor;
 import org.soilobs.model.Topics;
-import org.soilobs.sim.Fleet;
-import org.soilobs.sim.SoilProfile;
 
 /**
  * Registers fields and sensors by writing them to the compacted registry topics, from which ingest,
@@ -54,16 +52,6 @@ public final class RegistryPublisher {
         }
     }
 
-    /**
-     * The fleet's fields with the soil texture the simulator gives them ({@link SoilProfile}), so that
-     * quality control can check their VWC against saturation (C03).
-     */
-    public static List<Field> withSoilTexture(Fleet fleet) {
-        return fleet.members().stream().map(member -> {
-            SoilProfile soil = SoilProfile.of(fleet.seed(), member);
-            return member.field().withTexture(soil.sand(), soil.clay());
-        }).toList();
-    }
 
     private static ProducerRecord<byte[], byte[]> record(String topic, String key, Object value) {
         try {

@@ -118,6 +118,17 @@ public final class Fleet {
         return members.stream().map(SimulatedField::field).toList();
     }
 
+    /**
+     * The fields as they are registered: with the soil texture the simulator gives them
+     * ({@link SoilProfile}), so that quality control can check their VWC against saturation (C03).
+     */
+    public List<Field> registrations() {
+        return members.stream().map(member -> {
+            SoilProfile soil = SoilProfile.of(seed, member);
+            return member.field().withTexture(soil.sand(), soil.clay());
+        }).toList();
+    }
+
     public List<Sensor> sensors() {
         return members.stream().map(SimulatedField::probe).toList();
     }

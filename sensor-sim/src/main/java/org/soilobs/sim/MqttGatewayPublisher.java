@@ -37,9 +37,9 @@ import org.slf4j.LoggerFactory;
  *       memory, not in files in the working directory.</li>
  * </ul>
  *
- * <p>The walking skeleton publishes for every simulated gateway over this one connection, which a
- * broker enforcing DESIGN §3's ACL ({@code pattern write soil/v1/%u/up}) would refuse; a connection
- * per gateway (or per group of gateways with their own credentials) comes with that ACL.
+ * <p>Anonymous, one connection may publish for many gateways (the embedded demo, benchmarks). A broker
+ * enforcing DESIGN §3's ACL ({@code pattern write soil/v1/%u/up}) wants each gateway to log in as itself:
+ * {@link #connect(String, String, String, byte[])}, one connection per gateway ({@link PublisherPool}).
  *
  * <p>One thread publishes at a time; the counters can be read from any thread.
  */
@@ -76,6 +76,17 @@ public final class MqttGatewayPublisher implements AutoCloseable {
      * @throws MqttException when the broker cannot be reached or refuses the connection
      */
     public static MqttGatewayPublisher connect(String serverUri, String clientId) throws MqttException {
+        return connect(serverUri, clientId, null, null);
+    }
+
+    /**
+     * Connects as {@code username} with {@code password} (both null: anonymously) and waits for the CONNACK.
+     *
+     * @throws MqttException when the broker cannot be reached or refuses the connection (reason code
+     *         {@code 0x86} for a bad user name or password, {@code 0x87} when not authorised)
+     */
+    public static MqttGatewayPublisher connect(String serverUri, String clientId, String username, byte[] password)
+            throws MqttException {
         MqttAsyncClient client = new MqttAsyncClient(serverUri, clientId, new MemoryPersistence());
         MqttConnectionOptions options = new MqttConnectionOptions();
         // Our own resend covers what was in flight when a connection broke, so the session need not.
@@ -86,6 +97,10 @@ public final class MqttGatewayPublisher implements AutoCloseable {
         options.setKeepAliveInterval(30);
         if (serverUri.startsWith("tcp://")) {
             options.setSocketFactory(new NoDelaySocketFactory());
+        }
+        if (username != null) {
+            options.setUserName(username);
+            options.setPassword(password);
         }
         client.setCallback(new ConnectionLog(serverUri));
         try {

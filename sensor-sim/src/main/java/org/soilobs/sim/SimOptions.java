@@ -1,5 +1,8 @@
 package org.soilobs.sim;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,9 +26,12 @@ import java.util.Objects;
  * @param step time between two reports of one probe in a backfill
  * @param truth the ground-truth file to write (JSON lines); null for none
  * @param replay the CSV file to replay; null unless in replay mode
+ * @param gatewayPassword null: the gateways share {@code connections} anonymous connections; else each
+ *        gateway connects as itself (user name = gateway id) with this password, as a broker enforcing
+ *        the ACL {@code pattern write soil/v1/%u/up} requires (deploy/mosquitto)
  */
 public record SimOptions(SimConfig sim, Mode mode, int connections, FormatMix formats, FaultRates faults,
-        Instant from, Instant to, Duration step, Path truth, Path replay) {
+        Instant from, Instant to, Duration step, Path truth, Path replay, String gatewayPassword) {
 
     public enum Mode { LIVE, BACKFILL, REPLAY }
 
@@ -47,6 +53,26 @@ public record SimOptions(SimConfig sim, Mode mode, int connections, FormatMix fo
         if (mode == Mode.REPLAY && replay == null) {
             throw new IllegalArgumentException("replay mode needs a file: --replay FILE (OBS_SIM_REPLAY)");
         }
+        if (gatewayPassword != null && gatewayPassword.isEmpty()) {
+            throw new IllegalArgumentException("OBS_SIM_GATEWAY_PASSWORD must not be empty when set");
+        }
+        // A replayed file names gateways the fleet does not know, whose accounts nobody created.
+        // The Things Stack and ChirpStack uplinks come from a network server's broker, on topics no gateway
+        // account may publish to (the ACL allows soil/v1/<its id>/up only).
+        if (gatewayPassword != null && formats.weights().entrySet().stream().anyMatch(w -> w.getValue() > 0
+                && (w.getKey() == WireFormat.TTN || w.getKey() == WireFormat.CHIRPSTACK))) {
+            throw new IllegalArgumentException("per-gateway credentials (OBS_SIM_GATEWAY_PASSWORD) publish on "
+                    + "soil/v1/<gateway>/up only: OBS_SIM_FORMATS may hold canonical and senml, was " + formats);
+        }
+        if (gatewayPassword != null && mode == Mode.REPLAY) {
+            throw new IllegalArgumentException("per-gateway credentials (OBS_SIM_GATEWAY_PASSWORD) are for live and "
+                    + "backfill; replay publishes over shared connections");
+        }
+    }
+
+    /** Whether each gateway connects as itself, with its own credentials. */
+    public boolean perGatewayConnections() {
+        return gatewayPassword != null;
     }
 
     private static Map<String, String> options() {
@@ -65,6 +91,9 @@ public record SimOptions(SimConfig sim, Mode mode, int connections, FormatMix fo
         options.put("--truth", "OBS_SIM_TRUTH");
         options.put("--replay", "OBS_SIM_REPLAY");
         options.put("--client-id", "OBS_SIM_CLIENT_ID");
+        options.put("--gateway-password-file", "OBS_SIM_GATEWAY_PASSWORD_FILE");
+        options.put("--api", "OBS_SIM_API_URL");
+        options.put("--api-wait", "OBS_SIM_API_WAIT");
         return options;
     }
 
@@ -124,7 +153,32 @@ public record SimOptions(SimConfig sim, Mode mode, int connections, FormatMix fo
         }
         return new SimOptions(sim, mode, connections, FormatMix.parse(env.get("OBS_SIM_FORMATS")),
                 FaultRates.parse(env.get("OBS_SIM_FAULTS")), from, to, step, path(env, "OBS_SIM_TRUTH"),
-                path(env, "OBS_SIM_REPLAY"));
+                path(env, "OBS_SIM_REPLAY"), gatewayPassword(env));
+    }
+
+    /**
+     * The gateways' shared password: {@code OBS_SIM_GATEWAY_PASSWORD}, or the first line of the file
+     * {@code OBS_SIM_GATEWAY_PASSWORD_FILE} names (a mounted secret); null when neither is set. There is
+     * no command-line option for the password itself, which would show in the process list.
+     */
+    static String gatewayPassword(Map<String, String> env) {
+        String password = env.get("OBS_SIM_GATEWAY_PASSWORD");
+        Path file = path(env, "OBS_SIM_GATEWAY_PASSWORD_FILE");
+        if (password != null && !password.isEmpty() && file != null) {
+            throw new IllegalArgumentException("set OBS_SIM_GATEWAY_PASSWORD or OBS_SIM_GATEWAY_PASSWORD_FILE, not both");
+        }
+        if (file == null) {
+            return password == null || password.isEmpty() ? null : password;
+        }
+        try {
+            String first = Files.readAllLines(file, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
+            if (first.isEmpty()) {
+                throw new IllegalArgumentException("OBS_SIM_GATEWAY_PASSWORD_FILE " + file + " is empty");
+            }
+            return first;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read OBS_SIM_GATEWAY_PASSWORD_FILE " + file + ": " + e, e);
+        }
     }
 
     private static Instant instant(Map<String, String> env, String name, Instant fallback) {
@@ -153,7 +207,8 @@ public record SimOptions(SimConfig sim, Mode mode, int connections, FormatMix fo
 
     @Override
     public String toString() {
-        return "SimOptions[" + sim + ", mode=" + mode.name().toLowerCase(Locale.ROOT) + ", connections=" + connections
+        return "SimOptions[" + sim + ", mode=" + mode.name().toLowerCase(Locale.ROOT) + ", connections="
+                + (perGatewayConnections() ? "one per gateway, user name = gateway id, password ***" : connections)
                 + ", formats=" + formats + ", faults=" + faults
                 + (mode == Mode.BACKFILL ? ", from=" + from + ", to=" + to + ", step=" + step : "")
                 + ", truth=" + truth + (replay != null ? ", replay=" + replay : "") + "]";

@@ -6,11 +6,16 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,8 +33,19 @@ public final class SimulatorApp {
 
     static final String USAGE = """
             Usage: sensor-sim [--help] [--mode live|backfill|replay] [options]
+                   sensor-sim gateways [--seed N] [--fields N] [--passwords] [--out FILE]
+                   sensor-sim register --api URL [--seed N] [--fields N] [--api-wait DURATION]
 
             Simulates soil-sensor gateways publishing over MQTT 5 (QoS 1), with faults and ground truth.
+
+            Commands:
+              (none)    simulate, in the --mode below
+              gateways  list the fleet's gateway ids, one a line; with --passwords "<id> <password>" lines
+                        (OBS_SIM_GATEWAY_PASSWORD), the MQTT_GATEWAYS_FILE of deploy/mosquitto/make-passwd.sh;
+                        to --out FILE or standard output
+              register  register the fleet's fields and sensors through the API's admin routes (PUT, so
+                        running it twice is harmless), the bearer token from OBS_SIM_API_TOKEN; retries
+                        while the API starts, for --api-wait (OBS_SIM_API_WAIT, default PT5M)
 
             Modes:
               live      current readings at --rate readings/s until stopped (Ctrl-C / SIGTERM)
@@ -55,9 +71,17 @@ public final class SimulatorApp {
               --truth FILE        OBS_SIM_TRUTH        write the ground truth as JSON lines
               --replay FILE       OBS_SIM_REPLAY       the CSV file to replay
               --client-id ID      OBS_SIM_CLIENT_ID    MQTT client id (prefix)       (default soilobs-sim-{seed})
+                                  OBS_SIM_GATEWAY_PASSWORD  set: each gateway connects as itself (user name =
+                                                       gateway id, this password), one connection per gateway,
+                                                       for a broker with per-gateway accounts (default unset:
+                                                       --connections shared anonymous connections)
+              --gateway-password-file FILE  OBS_SIM_GATEWAY_PASSWORD_FILE  the same, read from a file (a secret)
+              --api URL           OBS_SIM_API_URL      register: the observatory API, http://host:8080
+              --api-wait D        OBS_SIM_API_WAIT     register: how long to retry while the API starts (PT5M)
 
             Progress (readings, messages, rate) is logged every 10 s. Exit status: 0 done or stopped,
-            1 broker unreachable, 2 bad configuration or input file.
+            1 broker unreachable or refusing the credentials (register: API unreachable or refusing),
+            2 bad configuration or input file.
             """.formatted(CsvReplay.HEADER, SimConfig.DEFAULT_MQTT_URL, SimConfig.DEFAULT_SEED,
             SimConfig.DEFAULT_FIELDS, SimConfig.DEFAULT_RATE);
 
@@ -76,6 +100,26 @@ public final class SimulatorApp {
             System.out.print(USAGE);
             return;
         }
+        String command = arguments.isEmpty() || arguments.get(0).startsWith("-") ? "" : arguments.get(0);
+        switch (command) {
+            case "" -> {
+                // Simulate: below.
+            }
+            case "gateways" -> {
+                System.exit(gateways(arguments.subList(1, arguments.size()), System.getenv()));
+                return;
+            }
+            case "register" -> {
+                System.exit(register(arguments.subList(1, arguments.size()), System.getenv()));
+                return;
+            }
+            default -> {
+                System.err.println("configuration error: unknown command " + command);
+                System.err.println("run with --help for the commands and options");
+                System.exit(2);
+                return;
+            }
+        }
         SimOptions options;
         try {
             options = SimOptions.fromEnv(SimOptions.overlay(System.getenv(), arguments));
@@ -92,9 +136,14 @@ public final class SimulatorApp {
     static int run(SimOptions options) {
         Logger log = LoggerFactory.getLogger(SimulatorApp.class);
         log.info("starting with {}", options);
+        Fleet fleet = options.mode() == SimOptions.Mode.REPLAY ? null
+                : Fleet.generate(options.sim().seed(), options.sim().fields(), ReferenceData.load());
         PublisherPool pool;
         try {
-            pool = PublisherPool.connect(options.sim().mqttUrl(), options.sim().clientId(), options.connections());
+            pool = options.perGatewayConnections()
+                    ? PublisherPool.connectPerGateway(options.sim().mqttUrl(), options.sim().clientId(),
+                            fleet.gateways(), options.gatewayPassword())
+                    : PublisherPool.connect(options.sim().mqttUrl(), options.sim().clientId(), options.connections());
         } catch (MqttException e) {
             log.error("cannot connect to {}: {}", SimConfig.mask(options.sim().mqttUrl()), e.getMessage());
             return 1;
@@ -124,7 +173,6 @@ public final class SimulatorApp {
             if (options.mode() == SimOptions.Mode.REPLAY) {
                 return replay(options, pool, stopping, log);
             }
-            Fleet fleet = Fleet.generate(options.sim().seed(), options.sim().fields(), ReferenceData.load());
             boolean live = options.mode() == SimOptions.Mode.LIVE;
             Duration tick = live ? Traffic.tickFor(fleet, options.sim().seed(), options.formats(), options.sim().rate())
                     : options.step();
@@ -181,6 +229,90 @@ public final class SimulatorApp {
             } catch (IllegalStateException e) {
                 // The JVM is already shutting down: the hook is running and is satisfied.
             }
+        }
+    }
+
+    /**
+     * {@code sensor-sim gateways}: the fleet's gateway ids, or with {@code --passwords} the accounts file
+     * that deploy/mosquitto/make-passwd.sh reads; returns the exit status.
+     */
+    public static int gateways(List<String> arguments, Map<String, String> env) {
+        List<String> rest = new ArrayList<>(arguments);
+        boolean passwords = rest.remove("--passwords");
+        Path out = null;
+        int outAt = rest.indexOf("--out");
+        try {
+            if (outAt >= 0) {
+                if (outAt + 1 >= rest.size()) {
+                    throw new IllegalArgumentException("--out needs a file");
+                }
+                out = Path.of(rest.get(outAt + 1));
+                rest.subList(outAt, outAt + 2).clear();
+            }
+            SimOptions options = SimOptions.fromEnv(SimOptions.overlay(env, rest));
+            if (passwords && !options.perGatewayConnections()) {
+                throw new IllegalArgumentException("--passwords needs OBS_SIM_GATEWAY_PASSWORD "
+                        + "(or OBS_SIM_GATEWAY_PASSWORD_FILE)");
+            }
+            Fleet fleet = Fleet.generate(options.sim().seed(), options.sim().fields(), ReferenceData.load());
+            StringBuilder text = new StringBuilder();
+            for (String gateway : fleet.gateways()) {
+                text.append(gateway);
+                if (passwords) {
+                    text.append(' ').append(options.gatewayPassword());
+                }
+                text.append('\n');
+            }
+            if (out == null) {
+                System.out.print(text);
+            } else {
+                // The file holds a secret: readable by its owner only, written whole or not at all.
+                Path temporary = Files.createTempFile(out.toAbsolutePath().getParent(), ".gateways", ".tmp",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(temporary, text, StandardCharsets.UTF_8);
+                Files.move(temporary, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                System.err.println("wrote " + fleet.gateways().size() + " gateways to " + out);
+            }
+            return 0;
+        } catch (IllegalArgumentException e) {
+            System.err.println("configuration error: " + e.getMessage());
+            System.err.println("run with --help for the options");
+            return 2;
+        } catch (IOException | UnsupportedOperationException e) {
+            System.err.println("cannot write " + out + ": " + e.getMessage());
+            return 2;
+        }
+    }
+
+    /** {@code sensor-sim register}: the fleet's fields and sensors through the API; returns the exit status. */
+    public static int register(List<String> arguments, Map<String, String> env) {
+        SimOptions options;
+        RegisterConfig config;
+        try {
+            Map<String, String> merged = SimOptions.overlay(env, arguments);
+            options = SimOptions.fromEnv(merged);
+            config = RegisterConfig.fromEnv(merged);
+        } catch (IllegalArgumentException e) {
+            System.err.println("configuration error: " + e.getMessage());
+            System.err.println("run with --help for the options");
+            return 2;
+        }
+        Logger log = LoggerFactory.getLogger(SimulatorApp.class);
+        Fleet fleet = Fleet.generate(options.sim().seed(), options.sim().fields(), ReferenceData.load());
+        log.info("registering {} fields and their sensors (seed {}) with {}", fleet.size(), options.sim().seed(),
+                config);
+        try {
+            int accepted = new FleetRegistrar(config).register(fleet);
+            log.info("registered {} fields and {} sensors; the API accepted all {} registrations", fleet.size(),
+                    fleet.sensors().size(), accepted);
+            return 0;
+        } catch (FleetRegistrar.RegistrationException e) {
+            log.error("cannot register the fleet: {}", e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.warn("registration interrupted");
+            return 1;
         }
     }
 

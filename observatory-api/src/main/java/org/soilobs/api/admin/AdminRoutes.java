@@ -45,6 +45,8 @@ public final class AdminRoutes {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
     private static final Set<String> FIELD_MEMBERS =
             Set.of("lon", "lat", "area_ha", "land_use", "bulk_density", "coarse_fraction", "depth_cm");
+    /** Soil texture, which quality control needs for C03 (above saturation): both or neither. */
+    private static final Set<String> FIELD_TEXTURE = Set.of("sand_fraction", "clay_fraction");
     private static final Set<String> SENSOR_MEMBERS = Set.of("gateway", "field", "model");
     private static final Logger LOG = LoggerFactory.getLogger(AdminRoutes.class);
 
@@ -62,12 +64,20 @@ public final class AdminRoutes {
             return;
         }
         String id = id(ctx);
-        JsonNode body = body(ctx, FIELD_MEMBERS);
+        JsonNode body = body(ctx, FIELD_MEMBERS, FIELD_TEXTURE);
+        boolean textured = body.hasNonNull("sand_fraction");
+        if (textured != body.hasNonNull("clay_fraction")) {
+            throw new ProblemException(ProblemType.INVALID_BODY,
+                    "Give both 'sand_fraction' and 'clay_fraction', or neither.", textured ? "clay_fraction" : "sand_fraction");
+        }
         Field field;
         try {
             field = registrar.register(id, number(body, "lon"), number(body, "lat"), number(body, "area_ha"),
                     text(body, "land_use"), number(body, "bulk_density"), number(body, "coarse_fraction"),
                     (int) Math.round(number(body, "depth_cm")));
+            if (textured) {
+                field = field.withTexture(number(body, "sand_fraction"), number(body, "clay_fraction"));
+            }
         } catch (IllegalArgumentException e) {
             throw new ProblemException(ProblemType.INVALID_BODY, e.getMessage() + ".");
         }
@@ -79,7 +89,7 @@ public final class AdminRoutes {
             return;
         }
         String id = id(ctx);
-        JsonNode body = body(ctx, SENSOR_MEMBERS);
+        JsonNode body = body(ctx, SENSOR_MEMBERS, Set.of());
         Sensor sensor;
         try {
             sensor = new Sensor(id, text(body, "gateway"), text(body, "field"), text(body, "model"));
@@ -123,7 +133,7 @@ public final class AdminRoutes {
         return id;
     }
 
-    private static JsonNode body(Context ctx, Set<String> members) {
+    private static JsonNode body(Context ctx, Set<String> members, Set<String> optional) {
         if (ctx.contentLength() > MAX_BODY_BYTES) {
             throw new ProblemException(ProblemType.PAYLOAD_TOO_LARGE,
                     "A registration is at most " + MAX_BODY_BYTES + " bytes of JSON.");
@@ -143,15 +153,17 @@ public final class AdminRoutes {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        Set<String> known = new TreeSet<>(members);
+        known.addAll(optional);
         if (node == null || !node.isObject()) {
             throw new ProblemException(ProblemType.INVALID_BODY, "The body must be a JSON object with "
-                    + String.join(", ", new TreeSet<>(members)) + ".");
+                    + String.join(", ", known) + ".");
         }
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
-            if (!members.contains(name)) {
+            if (!known.contains(name)) {
                 throw new ProblemException(ProblemType.INVALID_BODY, "Unknown member '" + QueryParams.echo(name)
-                        + "'; a registration has " + String.join(", ", new TreeSet<>(members)) + ".", name);
+                        + "'; a registration has " + String.join(", ", known) + ".", name);
             }
         }
         for (String name : members) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.soilobs.api.store.LiveLayerVersions;
@@ -40,7 +41,7 @@ public final class LiveRoutes implements AutoCloseable {
 
     public LiveRoutes(LiveLayerVersions versions) {
         this.versions = versions;
-        versions.onChange(changed -> sender.execute(() -> broadcast(changed)));
+        versions.onChange(changed -> submit(() -> broadcast(changed)));
         sender.scheduleWithFixedDelay(this::heartbeat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
     }
 
@@ -49,7 +50,7 @@ public final class LiveRoutes implements AutoCloseable {
         client.onClose(() -> clients.remove(client));
         // The first event and the registration happen on the sender thread, so that no change falls
         // between the versions a client is told and the first change it hears of.
-        sender.execute(() -> {
+        submit(() -> {
             Map<String, Long> all = new LinkedHashMap<>();
             versions.all().forEach((level, version) -> all.put(level.id(), version));
             client.sendEvent("versions", json(all), null);
@@ -57,6 +58,15 @@ public final class LiveRoutes implements AutoCloseable {
                 clients.add(client);
             }
         });
+    }
+
+    /** Runs on the sender thread; after {@link #close()} there is nobody left to tell, so nothing runs. */
+    private void submit(Runnable task) {
+        try {
+            sender.execute(task);
+        } catch (RejectedExecutionException closed) {
+            // The version listener may still fire while the API shuts down.
+        }
     }
 
     private void broadcast(Map<Level, Long> changed) {
