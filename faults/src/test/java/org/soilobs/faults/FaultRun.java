@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.soilobs.allinone.Observatory;
 import org.soilobs.allinone.ObservatoryConfig;
+import org.soilobs.allinone.Oracle;
 import org.soilobs.sim.CanonicalBatch;
 import org.soilobs.sim.MqttGatewayPublisher;
 import org.soilobs.sim.PublishResult;

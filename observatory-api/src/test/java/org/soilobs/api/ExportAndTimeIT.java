@@ -3,37 +3,26 @@ package org.soilobs.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.zaxxer.hikari.HikariDataSource;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.soilobs.model.Json;
-import org.soilobs.reference.ReferenceData;
-import org.soilobs.storage.Database;
-import org.soilobs.storage.DbConfig;
-import org.soilobs.testkit.EmbeddedPostgres;
-import org.soilobs.testkit.SharedInfra;
 
 /**
  * Bulk exports (aggregates as CSV, NDJSON and GeoJSON; a field's readings as CSV and NDJSON) with their
@@ -45,29 +34,17 @@ class ExportAndTimeIT {
     private static final String SCHEMA = "export_it";
     private static final Instant T0 = Instant.parse("2025-06-01T10:00:00Z");
     private static final Instant T1 = Instant.parse("2025-06-01T11:00:00Z");
-    private static final ReferenceData REFERENCE = ReferenceData.load();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
-    private static HikariDataSource pool;
-    private static DbConfig db;
+
+    @RegisterExtension
+    static final ApiFixture FIXTURE = new ApiFixture(SCHEMA, 4);
+
     private static ObservatoryApi api;
     private static ObservatoryApi small;
 
     @BeforeAll
     static void start() throws SQLException {
-        EmbeddedPostgres postgres = SharedInfra.postgres();
-        try (Connection connection = postgres.dataSource().getConnection();
-                Statement statement = connection.createStatement()) {
-            statement.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-            statement.execute("CREATE SCHEMA " + SCHEMA);
-        }
-        db = new DbConfig(postgres.jdbcUrl() + "?currentSchema=" + SCHEMA, postgres.user(), postgres.password());
-        pool = Database.pool(db, "observatory-api-export-it", 4);
-        Database.migrate(pool);
-        try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute("INSERT INTO field (id, lon, lat, area_ha, land_use, bulk_density, coarse_fraction, "
-                    + "depth_cm, country, subregion, region) VALUES "
-                    + "('F-FR-1', 2.35, 48.85, 10, 'cropland', 1.3, 0.1, 30, 'FRA', '155', '150')");
+        FIXTURE.seed(connection -> {
+            ApiFixture.field(connection, "F-FR-1", 2.35, 48.85, 10, "FRA", "155", "150");
             aggregate(connection, "country", "FRA", T0, 0.30);
             aggregate(connection, "country", "FRA", T1, 0.20);
             aggregate(connection, "country", "DEU", T0, 0.12);
@@ -75,64 +52,25 @@ class ExportAndTimeIT {
             reading(connection, T0.plusSeconds(60), "vwc", 0.31, "{G}");
             reading(connection, T0.plusSeconds(60), "ph", 6.5, "{G}");
             reading(connection, T0.plusSeconds(120), "vwc", 0.9, "{C02,\"x,y\"}");
-        }
-        api = ObservatoryApi.start(new ApiConfig("127.0.0.1", 0, List.of(), db, 4), pool, REFERENCE);
-        small = ObservatoryApi.start(new ApiConfig("127.0.0.1", 0, List.of(), db, 2).withExportLimits(2, 7), pool,
-                REFERENCE);
+        });
+        api = FIXTURE.start(FIXTURE.config(4));
+        small = FIXTURE.start(FIXTURE.config(2).withExportLimits(2, 7));
     }
 
-    @AfterAll
-    static void stop() {
-        for (AutoCloseable closeable : new AutoCloseable[] {api, small, pool}) {
-            try {
-                if (closeable != null) {
-                    closeable.close();
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
+    /** One hourly vwc bucket of two readings, both {@code value}. */
     private static void aggregate(Connection connection, String level, String area, Instant bucket, double value)
             throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO aggregate (level, area, quantity, resolution, bucket, count, sum, sum_sq, min, max, "
-                        + "first_time, last_time, area_ha, area_weighted_sum, flags, members) "
-                        + "VALUES (?, ?, 'vwc', 'PT1H', ?, 2, ?, ?, ?, ?, ?, ?, 10, ?, '{\"G\": 2}', 1)")) {
-            insert.setString(1, level);
-            insert.setString(2, area);
-            insert.setObject(3, bucket.atOffset(ZoneOffset.UTC));
-            insert.setDouble(4, 2 * value);
-            insert.setDouble(5, 2 * value * value);
-            insert.setDouble(6, value);
-            insert.setDouble(7, value);
-            insert.setObject(8, bucket.atOffset(ZoneOffset.UTC));
-            insert.setObject(9, bucket.plusSeconds(1800).atOffset(ZoneOffset.UTC));
-            insert.setDouble(10, 10 * value);
-            insert.executeUpdate();
-        }
+        ApiFixture.uniformAggregate(connection, level, area, "vwc", "PT1H", bucket, 2, value);
     }
 
     private static void reading(Connection connection, Instant time, String quantity, double value, String flags)
             throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO reading (time, sensor, quantity, value, field, country, subregion, region, depth_top_cm, "
-                        + "depth_bottom_cm, flags, gateway, seq, received_at) "
-                        + "VALUES (?, 'S-1', ?, ?, 'F-FR-1', 'FRA', '155', '150', 0, 30, ?::text[], 'gw-1', 7, ?)")) {
-            insert.setObject(1, time.atOffset(ZoneOffset.UTC));
-            insert.setString(2, quantity);
-            insert.setDouble(3, value);
-            insert.setString(4, flags);
-            insert.setObject(5, time.plusSeconds(1).atOffset(ZoneOffset.UTC));
-            insert.executeUpdate();
-        }
+        ApiFixture.reading(connection, "F-FR-1", "S-1", quantity, time, value, flags, "gw-1", 7, time.plusSeconds(1));
     }
 
     private static HttpResponse<String> get(ObservatoryApi server, String pathAndQuery) throws IOException,
             InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + pathAndQuery))
-                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        return ApiFixture.get(server, pathAndQuery);
     }
 
     private static final String RANGE = "&from=2025-06-01T00:00:00Z&to=2025-06-02T00:00:00Z";
@@ -209,7 +147,7 @@ class ExportAndTimeIT {
     @Test
     void compressesTheStreamWhenAskedAndEndsIt() throws Exception {
         String path = "/api/v1/export/aggregates?level=country&quantity=vwc&format=geojson" + RANGE;
-        HttpResponse<byte[]> gzip = HTTP.send(HttpRequest.newBuilder(URI.create(api.baseUrl() + path))
+        HttpResponse<byte[]> gzip = ApiFixture.HTTP.send(HttpRequest.newBuilder(URI.create(api.baseUrl() + path))
                 .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
 
         assertThat(gzip.statusCode()).isEqualTo(200);
@@ -287,7 +225,7 @@ class ExportAndTimeIT {
         assertThat(earlier.headers().firstValue("ETag").orElseThrow()).contains(".t" + T0.getEpochSecond() + ".")
                 .isNotEqualTo(latest.headers().firstValue("ETag").orElseThrow());
         assertThat(feature(field, "F-FR-1").path("properties").path("value").isNull()).isTrue();
-        HttpResponse<String> again = HTTP.send(HttpRequest.newBuilder(URI.create(api.baseUrl()
+        HttpResponse<String> again = ApiFixture.HTTP.send(HttpRequest.newBuilder(URI.create(api.baseUrl()
                 + "/api/v1/layers/country?quantity=vwc&time=2025-06-01T10:00:00Z"))
                 .header("If-None-Match", earlier.headers().firstValue("ETag").orElseThrow()).build(),
                 HttpResponse.BodyHandlers.ofString());

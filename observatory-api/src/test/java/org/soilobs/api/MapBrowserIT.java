@@ -3,7 +3,6 @@ package org.soilobs.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.zaxxer.hikari.HikariDataSource;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,28 +11,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.soilobs.model.Json;
-import org.soilobs.reference.ReferenceData;
-import org.soilobs.storage.Database;
-import org.soilobs.storage.DbConfig;
-import org.soilobs.testkit.EmbeddedPostgres;
-import org.soilobs.testkit.SharedInfra;
 
 /**
  * The map page in a real browser: Debian's headless Chromium driven by npm {@code playwright-core}
@@ -52,22 +43,15 @@ class MapBrowserIT {
     private static final Instant T1 = Instant.parse("2025-06-01T11:00:00Z");
     private static final Instant DAY = Instant.parse("2025-06-01T00:00:00Z");
     private static final Path OUT = Path.of("target", "map-it");
-    private static HikariDataSource pool;
+
+    @RegisterExtension
+    static final ApiFixture FIXTURE = new ApiFixture(SCHEMA, 4);
+
     private static ObservatoryApi api;
 
     @BeforeAll
     static void startApiWithAFewCountries() throws SQLException {
-        EmbeddedPostgres postgres = SharedInfra.postgres();
-        try (Connection connection = postgres.dataSource().getConnection();
-                Statement statement = connection.createStatement()) {
-            statement.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-            statement.execute("CREATE SCHEMA " + SCHEMA);
-        }
-        DbConfig db = new DbConfig(postgres.jdbcUrl() + "?currentSchema=" + SCHEMA, postgres.user(),
-                postgres.password());
-        pool = Database.pool(db, "observatory-api-map-it", 4);
-        Database.migrate(pool);
-        try (Connection connection = pool.getConnection()) {
+        FIXTURE.seed(connection -> {
             aggregate(connection, "FRA", "vwc", T0, 0.30);
             aggregate(connection, "DEU", "vwc", T0, 0.12);
             aggregate(connection, "FRA", "soc", T0, 20.0);
@@ -75,18 +59,8 @@ class MapBrowserIT {
             aggregate(connection, "FRA", "soc_stock", "P1D", DAY, 58.1);
             progress(connection, "FRA", "on_track", 0.0052, 0.0031, 0.0074);
             progress(connection, "ESP", "losing", -0.002, -0.004, -0.0005);
-        }
-        api = ObservatoryApi.start(new ApiConfig("127.0.0.1", 0, List.of(), db, 4), pool, ReferenceData.load());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
-        if (pool != null) {
-            pool.close();
-        }
+        });
+        api = FIXTURE.start(FIXTURE.config(4));
     }
 
     /** One hourly country bucket of two readings, both {@code value}. */
@@ -97,42 +71,14 @@ class MapBrowserIT {
 
     private static void aggregate(Connection connection, String country, String quantity, String resolution,
             Instant bucket, double value) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO aggregate (level, area, quantity, resolution, bucket, count, sum, sum_sq, min, max, "
-                        + "first_time, last_time, area_ha, area_weighted_sum, flags, members) "
-                        + "VALUES ('country', ?, ?, ?, ?, 2, ?, ?, ?, ?, ?, ?, 10, ?, '{\"G\": 2}', 1)")) {
-            insert.setString(1, country);
-            insert.setString(2, quantity);
-            insert.setString(3, resolution);
-            insert.setObject(4, bucket.atOffset(ZoneOffset.UTC));
-            insert.setDouble(5, 2 * value);
-            insert.setDouble(6, 2 * value * value);
-            insert.setDouble(7, value);
-            insert.setDouble(8, value);
-            insert.setObject(9, bucket.atOffset(ZoneOffset.UTC));
-            insert.setObject(10, bucket.plusSeconds(1800).atOffset(ZoneOffset.UTC));
-            insert.setDouble(11, 10 * value);
-            insert.executeUpdate();
-        }
+        ApiFixture.uniformAggregate(connection, "country", country, quantity, resolution, bucket, 2, value);
     }
 
     /** One country's progress row, as the sink writes it from {@code soil.progress}: ten fields, eight with a trend. */
     private static void progress(Connection connection, String country, String status, double rate, double low,
             double high) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO progress (level, area, as_of, status, rate, rate_low, rate_high, stock_t, baseline_stock_t, "
-                        + "delta_t_per_year, delta_variance, area_ha, fields, fields_with_trend, fields_on_track, "
-                        + "fields_not_on_track, fields_losing, fields_insufficient) "
-                        + "VALUES ('country', ?, ?, ?, ?, ?, ?, 12000, 11500, ?, 4, 200, 10, 8, 3, 3, 2, 2)")) {
-            insert.setString(1, country);
-            insert.setObject(2, DAY.atOffset(ZoneOffset.UTC));
-            insert.setString(3, status);
-            insert.setDouble(4, rate);
-            insert.setDouble(5, low);
-            insert.setDouble(6, high);
-            insert.setDouble(7, rate * 11500);
-            insert.executeUpdate();
-        }
+        ApiFixture.progress(connection, "country", country, status, rate, low, high, 12000, 11500, rate * 11500, 4, 200,
+                10, 8, new int[] {3, 3, 2, 2}, DAY);
     }
 
     @Test
@@ -174,7 +120,7 @@ class MapBrowserIT {
             assertThat(soc.path("DEU").path("fill").asText()).isEqualTo(NO_DATA);
 
             assertThat(step(lines, "ready").path("fra").asDouble()).isEqualTo(20.0);
-            try (Connection connection = pool.getConnection();
+            try (Connection connection = FIXTURE.pool().getConnection();
                     Statement statement = connection.createStatement()) {
                 aggregate(connection, "FRA", "soc", T1, 26.0);
                 statement.executeUpdate("UPDATE layer_version SET version = version + 1 WHERE level = 'country'");

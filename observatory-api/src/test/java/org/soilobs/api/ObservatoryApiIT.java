@@ -2,6 +2,9 @@ package org.soilobs.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
+import static org.soilobs.api.ApiFixture.aggregate;
+import static org.soilobs.api.ApiFixture.field;
+import static org.soilobs.api.ApiFixture.json;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -17,12 +20,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -32,10 +33,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -45,7 +46,6 @@ import org.soilobs.model.Json;
 import org.soilobs.reference.ReferenceData;
 import org.soilobs.storage.Database;
 import org.soilobs.storage.DbConfig;
-import org.soilobs.testkit.EmbeddedPostgres;
 import org.soilobs.testkit.FreePorts;
 import org.soilobs.testkit.SharedInfra;
 
@@ -64,129 +64,62 @@ class ObservatoryApiIT {
     private static final String FRA_SERIES = "/api/v1/series?level=country&area=FRA&quantity=vwc&resolution=PT1H"
             + "&from=2025-06-01T10:30:00Z&to=2025-06-01T12:00:00Z";
 
-    private static final ReferenceData REFERENCE = ReferenceData.load();
-    private static DbConfig dbConfig;
-    private static HikariDataSource pool;
-    private static ObservatoryApi api;
-    // HTTP/1.1 as browsers speak it to a plain-text server (the default would first try an h2c upgrade).
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private static final ReferenceData REFERENCE = ApiFixture.reference();
+    private static final HttpClient HTTP = ApiFixture.HTTP;
     private static final ListAppender<ILoggingEvent> LOG = new ListAppender<>();
+
+    @RegisterExtension
+    static final ApiFixture FIXTURE = new ApiFixture(SCHEMA, 4);
+
+    private static ObservatoryApi api;
 
     @BeforeAll
     static void startApiOnAMigratedDatabase() throws SQLException {
-        EmbeddedPostgres postgres = SharedInfra.postgres();
-        try (Connection connection = postgres.dataSource().getConnection();
-                Statement statement = connection.createStatement()) {
-            statement.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-            statement.execute("CREATE SCHEMA " + SCHEMA);
-        }
-        DbConfig db = new DbConfig(postgres.jdbcUrl() + "?currentSchema=" + SCHEMA, postgres.user(),
-                postgres.password());
-        pool = Database.pool(db, "observatory-api-it", 4);
-        Database.migrate(pool);
-        insertFixtures(pool);
+        FIXTURE.seed(ObservatoryApiIT::insertFixtures);
 
         LOG.start();
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(LOG);
-        dbConfig = db;
-        api = ObservatoryApi.start(new ApiConfig("127.0.0.1", 0, List.of(), db, 4), pool, REFERENCE);
+        api = FIXTURE.start(FIXTURE.config(4));
     }
 
     @AfterAll
     static void stop() {
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(LOG);
-        if (api != null) {
-            api.close();
-        }
-        if (pool != null) {
-            pool.close();
-        }
     }
 
-    private static void insertFixtures(DataSource dataSource) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            field(connection, "F-FR-1", 2.35, 48.85, 10, "FRA", "155", "150");
-            field(connection, "F-FR-2", 4.84, 45.76, 30, "FRA", "155", "150");
-            field(connection, "F-KE-1", 36.82, -1.29, 5, "KEN", "014", "002");
-            // Two hours of France, the latest one different; one earlier hour of Germany.
-            aggregate(connection, "country", "FRA", "vwc", "PT1H", T0, 4, 1.2, 0.4, 0.2, 0.4, 40, 14, 2,
-                    "{\"G\": 4, \"D06\": 1}");
-            aggregate(connection, "country", "FRA", "vwc", "PT1H", T1, 2, 0.5, 0.13, 0.2, 0.3, 10, 3.0, 1,
-                    "{\"G\": 2}");
-            aggregate(connection, "country", "DEU", "vwc", "PT1H", T0, 3, 0.9, 0.29, 0.2, 0.4, 5, 1.75, 1,
-                    "{\"G\": 3}");
-            // Other quantities and resolutions must not leak into the vwc hourly layer.
-            aggregate(connection, "country", "ESP", "soc", "PT1H", T1, 1, 20, 400, 20.0, 20.0, 10, 200, 1, "{\"G\": 1}");
-            aggregate(connection, "country", "ITA", "vwc", "P1D", DAY, 6, 1.8, 0.6, 0.2, 0.4, 12, 3.6, 1,
-                    "{\"G\": 6}");
-            aggregate(connection, "subregion", "155", "vwc", "PT1H", T1, 2, 0.5, 0.13, 0.2, 0.3, 20, 4, 1,
-                    "{\"G\": 2}");
-            aggregate(connection, "field", "F-FR-1", "vwc", "PT1H", T1, 2, 0.5, 0.13, 0.2, 0.3, 10, 4.0, 1,
-                    "{\"G\": 2, \"C02\": 1}");
-            // Portugal's newest pH bucket holds only flagged readings: the layer keeps the last good one.
-            aggregate(connection, "country", "PRT", "ph", "PT1H", T0, 1, 6.5, 42.25, 6.5, 6.5, 5, 32.5, 1,
-                    "{\"G\": 1}");
-            aggregate(connection, "country", "PRT", "ph", "PT1H", T1, 0, 0, 0, null, null, 0, 0, 1,
-                    "{\"D06\": 2}");
-            // A row that breaks the statistics' invariants (a good reading, yet no maximum): a server fault.
-            aggregate(connection, "region", "142", "ec", "PT1H", T0, 1, 1.0, 1.0, 1.0, null, 0, 0, 1, "{}");
-        }
-    }
-
-    private static void field(Connection connection, String id, double lon, double lat, double areaHa,
-            String country, String subregion, String region) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO field (id, lon, lat, area_ha, land_use, bulk_density, coarse_fraction, depth_cm, "
-                        + "country, subregion, region) VALUES (?, ?, ?, ?, 'cropland', 1.3, 0.1, 30, ?, ?, ?)")) {
-            insert.setString(1, id);
-            insert.setDouble(2, lon);
-            insert.setDouble(3, lat);
-            insert.setDouble(4, areaHa);
-            insert.setString(5, country);
-            insert.setString(6, subregion);
-            insert.setString(7, region);
-            insert.executeUpdate();
-        }
-    }
-
-    private static void aggregate(Connection connection, String level, String area, String quantity,
-            String resolution, Instant bucket, long count, double sum, double sumSq, Double min, Double max,
-            double areaHa, double areaWeightedSum, int members, String flags) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO aggregate (level, area, quantity, resolution, bucket, count, sum, sum_sq, min, max, "
-                        + "first_time, last_time, area_ha, area_weighted_sum, flags, members) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)")) {
-            insert.setString(1, level);
-            insert.setString(2, area);
-            insert.setString(3, quantity);
-            insert.setString(4, resolution);
-            insert.setObject(5, bucket.atOffset(ZoneOffset.UTC));
-            insert.setLong(6, count);
-            insert.setDouble(7, sum);
-            insert.setDouble(8, sumSq);
-            insert.setObject(9, min);
-            insert.setObject(10, max);
-            insert.setObject(11, count == 0 ? null : bucket.atOffset(ZoneOffset.UTC));
-            insert.setObject(12, count == 0 ? null : bucket.plusSeconds(1800).atOffset(ZoneOffset.UTC));
-            insert.setDouble(13, areaHa);
-            insert.setDouble(14, areaWeightedSum);
-            insert.setString(15, flags);
-            insert.setInt(16, members);
-            insert.executeUpdate();
-        }
+    private static void insertFixtures(Connection connection) throws SQLException {
+        field(connection, "F-FR-1", 2.35, 48.85, 10, "FRA", "155", "150");
+        field(connection, "F-FR-2", 4.84, 45.76, 30, "FRA", "155", "150");
+        field(connection, "F-KE-1", 36.82, -1.29, 5, "KEN", "014", "002");
+        // Two hours of France, the latest one different; one earlier hour of Germany.
+        aggregate(connection, "country", "FRA", "vwc", "PT1H", T0, 4, 1.2, 0.4, 0.2, 0.4, 40, 14, 2,
+                "{\"G\": 4, \"D06\": 1}");
+        aggregate(connection, "country", "FRA", "vwc", "PT1H", T1, 2, 0.5, 0.13, 0.2, 0.3, 10, 3.0, 1,
+                "{\"G\": 2}");
+        aggregate(connection, "country", "DEU", "vwc", "PT1H", T0, 3, 0.9, 0.29, 0.2, 0.4, 5, 1.75, 1,
+                "{\"G\": 3}");
+        // Other quantities and resolutions must not leak into the vwc hourly layer.
+        aggregate(connection, "country", "ESP", "soc", "PT1H", T1, 1, 20, 400, 20.0, 20.0, 10, 200, 1, "{\"G\": 1}");
+        aggregate(connection, "country", "ITA", "vwc", "P1D", DAY, 6, 1.8, 0.6, 0.2, 0.4, 12, 3.6, 1,
+                "{\"G\": 6}");
+        aggregate(connection, "subregion", "155", "vwc", "PT1H", T1, 2, 0.5, 0.13, 0.2, 0.3, 20, 4, 1,
+                "{\"G\": 2}");
+        aggregate(connection, "field", "F-FR-1", "vwc", "PT1H", T1, 2, 0.5, 0.13, 0.2, 0.3, 10, 4.0, 1,
+                "{\"G\": 2, \"C02\": 1}");
+        // Portugal's newest pH bucket holds only flagged readings: the layer keeps the last good one.
+        aggregate(connection, "country", "PRT", "ph", "PT1H", T0, 1, 6.5, 42.25, 6.5, 6.5, 5, 32.5, 1,
+                "{\"G\": 1}");
+        aggregate(connection, "country", "PRT", "ph", "PT1H", T1, 0, 0, 0, null, null, 0, 0, 1,
+                "{\"D06\": 2}");
+        // A row that breaks the statistics' invariants (a good reading, yet no maximum): a server fault.
+        aggregate(connection, "region", "142", "ec", "PT1H", T0, 1, 1.0, 1.0, 1.0, null, 0, 0, 1, "{}");
     }
 
     // ---- HTTP helpers ---------------------------------------------------------------------------------
 
     private static HttpResponse<String> get(String pathAndQuery, String... headers) throws IOException,
             InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api.baseUrl() + pathAndQuery))
-                .timeout(Duration.ofSeconds(60)).GET();
-        if (headers.length > 0) {
-            request.headers(headers);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return ApiFixture.get(api, pathAndQuery, headers);
     }
 
     /** Asks again until the status comes (a background refresh is under way), for at most 30 s. */
@@ -203,12 +136,7 @@ class ObservatoryApiIT {
 
     private static HttpResponse<String> send(ObservatoryApi server, String pathAndQuery, String... headers)
             throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + pathAndQuery)).headers(headers).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static JsonNode json(HttpResponse<String> response) throws IOException {
-        return Json.mapper().readTree(response.body());
+        return ApiFixture.get(server, pathAndQuery, headers);
     }
 
     private static JsonNode feature(JsonNode collection, String id) {
@@ -324,7 +252,8 @@ class ObservatoryApiIT {
         HttpResponse<String> otherQuantity = get("/api/v1/layers/region?quantity=soc", "If-None-Match", tag);
         assertThat(otherQuantity.statusCode()).isEqualTo(200);
 
-        try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = FIXTURE.pool().getConnection();
+                Statement statement = connection.createStatement()) {
             statement.executeUpdate("UPDATE layer_version SET version = version + 1 WHERE level = 'region'");
         }
         // The API learns of the new version from its background reader, within a fraction of a second.
@@ -337,9 +266,8 @@ class ObservatoryApiIT {
 
     @Test
     void answersAPollFromMemoryEvenWhenTheDatabaseIsGone() throws Exception {
-        HikariDataSource own = Database.pool(dbConfig, "observatory-api-it-memory", 1);
-        try (ObservatoryApi server = ObservatoryApi.start(new ApiConfig("127.0.0.1", 0, List.of(), dbConfig, 1), own,
-                REFERENCE)) {
+        HikariDataSource own = Database.pool(FIXTURE.db(), "observatory-api-it-memory", 1);
+        try (ObservatoryApi server = ObservatoryApi.start(FIXTURE.config(1), own, REFERENCE)) {
             HttpResponse<String> first = send(server, "/api/v1/layers/country?quantity=vwc", "Accept", "*/*");
             assertThat(first.statusCode()).isEqualTo(200);
             String tag = first.headers().firstValue("ETag").orElseThrow();
@@ -393,7 +321,8 @@ class ObservatoryApiIT {
             assertThat(Json.mapper().readTree(versions.get(30, TimeUnit.SECONDS)).path("subregion").asLong())
                     .isEqualTo(before);
 
-            try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+            try (Connection connection = FIXTURE.pool().getConnection();
+                Statement statement = connection.createStatement()) {
                 statement.executeUpdate("UPDATE layer_version SET version = version + 1 WHERE level = 'subregion'");
             }
 
@@ -425,7 +354,7 @@ class ObservatoryApiIT {
 
     @Test
     void describesAFieldWithItsLatestReadingsAndLastDailyValues() throws Exception {
-        try (Connection connection = pool.getConnection()) {
+        try (Connection connection = FIXTURE.pool().getConnection()) {
             reading(connection, "S-FR-2a", "vwc", Instant.parse("2025-06-02T08:00:00Z"), 0.31, "{G}");
             reading(connection, "S-FR-2a", "vwc", Instant.parse("2025-06-02T09:00:00Z"), 0.29, "{G,D06}");
             reading(connection, "S-FR-2b", "soc", Instant.parse("2025-06-01T09:00:00Z"), 18.5, "{G}");
@@ -459,18 +388,7 @@ class ObservatoryApiIT {
 
     private static void reading(Connection connection, String sensor, String quantity, Instant time, double value,
             String flags) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO reading (time, sensor, quantity, value, field, country, subregion, region, depth_top_cm, "
-                        + "depth_bottom_cm, flags, gateway, seq, received_at) "
-                        + "VALUES (?, ?, ?, ?, 'F-FR-2', 'FRA', '155', '150', 0, 30, ?::text[], 'GW-1', 1, ?)")) {
-            insert.setObject(1, time.atOffset(ZoneOffset.UTC));
-            insert.setString(2, sensor);
-            insert.setString(3, quantity);
-            insert.setDouble(4, value);
-            insert.setString(5, flags);
-            insert.setObject(6, time.atOffset(ZoneOffset.UTC));
-            insert.executeUpdate();
-        }
+        ApiFixture.reading(connection, "F-FR-2", sensor, quantity, time, value, flags, "GW-1", 1, time);
     }
 
     @Test
@@ -727,9 +645,9 @@ class ObservatoryApiIT {
     void checksKafkaWhenConfiguredAndReportsDegradedWithoutIt() throws Exception {
         String kafka = SharedInfra.kafka().bootstrapServers();
         try (ObservatoryApi withKafka = ObservatoryApi.start(
-                new ApiConfig("127.0.0.1", 0, List.of(), dbConfig, 1, kafka), pool, REFERENCE);
-                ObservatoryApi kafkaGone = ObservatoryApi.start(new ApiConfig("127.0.0.1", 0, List.of(), dbConfig, 1,
-                        "127.0.0.1:" + FreePorts.next()), pool, REFERENCE)) {
+                new ApiConfig("127.0.0.1", 0, List.of(), FIXTURE.db(), 1, kafka), FIXTURE.pool(), REFERENCE);
+                ObservatoryApi kafkaGone = ObservatoryApi.start(new ApiConfig("127.0.0.1", 0, List.of(), FIXTURE.db(),
+                        1, "127.0.0.1:" + FreePorts.next()), FIXTURE.pool(), REFERENCE)) {
             // The first check also connects the admin client: on a loaded machine that may outlast one probe.
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             HttpResponse<String> up = send(withKafka, "/health", "Accept", "application/json");
@@ -801,7 +719,7 @@ class ObservatoryApiIT {
     void letsOnlyAnAllowedOriginReadTheLayerAndItsTag() throws Exception {
         String layer = "/api/v1/layers/world?quantity=vwc";
         try (ObservatoryApi withCors = ObservatoryApi.start(
-                new ApiConfig("127.0.0.1", 0, List.of(CORS_ORIGIN), dbConfig, 4), pool, REFERENCE)) {
+                new ApiConfig("127.0.0.1", 0, List.of(CORS_ORIGIN), FIXTURE.db(), 4), FIXTURE.pool(), REFERENCE)) {
             HttpResponse<String> allowed = send(withCors, layer, "Origin", CORS_ORIGIN);
             HttpResponse<String> other = send(withCors, layer, "Origin", "https://evil.example.com");
             HttpResponse<String> page = send(withCors, "/map.css", "Origin", CORS_ORIGIN);

@@ -1,41 +1,30 @@
 package org.soilobs.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.soilobs.api.ApiFixture.field;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.soilobs.model.Json;
 import org.soilobs.model.Level;
 import org.soilobs.reference.ReferenceData;
-import org.soilobs.storage.Database;
-import org.soilobs.storage.DbConfig;
-import org.soilobs.testkit.EmbeddedPostgres;
-import org.soilobs.testkit.SharedInfra;
 
 /**
  * OGC API – Features against a real PostgreSQL, asked over HTTP and by GDAL ({@code ogrinfo},
@@ -48,86 +37,34 @@ class OgcApiIT {
     private static final String SCHEMA = "ogc_it";
     private static final Instant T0 = Instant.parse("2025-06-01T10:00:00Z");
     private static final Instant T1 = Instant.parse("2025-06-01T11:00:00Z");
-    private static final ReferenceData REFERENCE = ReferenceData.load();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
-    private static HikariDataSource pool;
+    private static final ReferenceData REFERENCE = ApiFixture.reference();
+
+    @RegisterExtension
+    static final ApiFixture FIXTURE = new ApiFixture(SCHEMA, 4);
+
     private static ObservatoryApi api;
 
     @BeforeAll
     static void startApiOnAMigratedDatabase() throws SQLException {
-        EmbeddedPostgres postgres = SharedInfra.postgres();
-        try (Connection connection = postgres.dataSource().getConnection();
-                Statement statement = connection.createStatement()) {
-            statement.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-            statement.execute("CREATE SCHEMA " + SCHEMA);
-        }
-        DbConfig db = new DbConfig(postgres.jdbcUrl() + "?currentSchema=" + SCHEMA, postgres.user(),
-                postgres.password());
-        pool = Database.pool(db, "observatory-api-ogc-it", 4);
-        Database.migrate(pool);
-        try (Connection connection = pool.getConnection()) {
-            field(connection, "F-FR-1", 2.35, 48.85, "FRA", "155", "150");
-            field(connection, "F-FJ-1", 179.2, -17.8, "FJI", "054", "009");
-            field(connection, "F-KE-1", 36.82, -1.29, "KEN", "014", "002");
+        FIXTURE.seed(connection -> {
+            field(connection, "F-FR-1", 2.35, 48.85, 10, "FRA", "155", "150");
+            field(connection, "F-FJ-1", 179.2, -17.8, 10, "FJI", "054", "009");
+            field(connection, "F-KE-1", 36.82, -1.29, 10, "KEN", "014", "002");
             aggregate(connection, "country", "FRA", T0, 2, 0.4);
             aggregate(connection, "country", "FRA", T1, 2, 0.6);
             aggregate(connection, "field", "F-FR-1", T1, 1, 0.3);
-        }
-        api = ObservatoryApi.start(new ApiConfig("127.0.0.1", 0, List.of(), db, 4), pool, REFERENCE);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
-        if (pool != null) {
-            pool.close();
-        }
-    }
-
-    private static void field(Connection connection, String id, double lon, double lat, String country,
-            String subregion, String region) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO field (id, lon, lat, area_ha, land_use, bulk_density, coarse_fraction, depth_cm, "
-                        + "country, subregion, region) VALUES (?, ?, ?, 10, 'cropland', 1.3, 0.1, 30, ?, ?, ?)")) {
-            insert.setString(1, id);
-            insert.setDouble(2, lon);
-            insert.setDouble(3, lat);
-            insert.setString(4, country);
-            insert.setString(5, subregion);
-            insert.setString(6, region);
-            insert.executeUpdate();
-        }
+        });
+        api = FIXTURE.start(FIXTURE.config(4));
     }
 
     /** An hourly vwc bucket whose readings all have {@code value}, over 10 ha. */
     private static void aggregate(Connection connection, String level, String area, Instant bucket, long count,
             double value) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO aggregate (level, area, quantity, resolution, bucket, count, sum, sum_sq, min, max, "
-                        + "first_time, last_time, area_ha, area_weighted_sum, flags, members) "
-                        + "VALUES (?, ?, 'vwc', 'PT1H', ?, ?, ?, ?, ?, ?, ?, ?, 10, ?, ?::jsonb, 1)")) {
-            insert.setString(1, level);
-            insert.setString(2, area);
-            insert.setObject(3, bucket.atOffset(ZoneOffset.UTC));
-            insert.setLong(4, count);
-            insert.setDouble(5, count * value);
-            insert.setDouble(6, count * value * value);
-            insert.setDouble(7, value);
-            insert.setDouble(8, value);
-            insert.setObject(9, bucket.atOffset(ZoneOffset.UTC));
-            insert.setObject(10, bucket.plusSeconds(1800).atOffset(ZoneOffset.UTC));
-            insert.setDouble(11, 10 * value);
-            insert.setString(12, "{\"G\": " + count + "}");
-            insert.executeUpdate();
-        }
+        ApiFixture.uniformAggregate(connection, level, area, "vwc", "PT1H", bucket, count, value);
     }
 
     private static HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(api.baseUrl() + pathAndQuery))
-                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        return ApiFixture.get(api, pathAndQuery);
     }
 
     private static JsonNode json(String pathAndQuery) throws IOException, InterruptedException {

@@ -3,15 +3,12 @@ package org.soilobs.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,19 +21,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.soilobs.model.Json;
 import org.soilobs.model.Topics;
-import org.soilobs.reference.ReferenceData;
-import org.soilobs.storage.Database;
 import org.soilobs.storage.DbConfig;
 import org.soilobs.testkit.EmbeddedKafka;
-import org.soilobs.testkit.EmbeddedPostgres;
 import org.soilobs.testkit.SharedInfra;
 
 /**
@@ -54,9 +48,11 @@ class SecurityIT {
     private static final String FIELD_BODY = "{\"lon\":2.35,\"lat\":48.85,\"area_ha\":12.5,\"land_use\":\"cropland\","
             + "\"bulk_density\":1.3,\"coarse_fraction\":0.1,\"depth_cm\":30}";
     private static final String ALLOWED_ORIGIN = "https://maps.example.org";
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
-    private static HikariDataSource pool;
+    private static final HttpClient HTTP = ApiFixture.HTTP;
+
+    @RegisterExtension
+    static final ApiFixture FIXTURE = new ApiFixture(SCHEMA, 4);
+
     private static EmbeddedKafka kafka;
     private static ObservatoryApi api;
     private static ObservatoryApi withoutKafka;
@@ -64,38 +60,13 @@ class SecurityIT {
 
     @BeforeAll
     static void start() throws SQLException {
-        EmbeddedPostgres postgres = SharedInfra.postgres();
-        try (Connection connection = postgres.dataSource().getConnection();
-                Statement statement = connection.createStatement()) {
-            statement.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-            statement.execute("CREATE SCHEMA " + SCHEMA);
-        }
-        DbConfig db = new DbConfig(postgres.jdbcUrl() + "?currentSchema=" + SCHEMA, postgres.user(),
-                postgres.password());
-        pool = Database.pool(db, "observatory-api-security-it", 4);
-        Database.migrate(pool);
         kafka = SharedInfra.kafka();
         kafka.createTopics(List.of(new NewTopic(Topics.FIELDS, 1, (short) 1), new NewTopic(Topics.SENSORS, 1, (short) 1)));
-        ReferenceData reference = ReferenceData.load();
-        api = ObservatoryApi.start(new ApiConfig("127.0.0.1", 0, List.of(ALLOWED_ORIGIN), db, 2,
-                kafka.bootstrapServers()).withTokens(Set.of(ADMIN), Set.of(READER)), pool, reference);
-        withoutKafka = ObservatoryApi.start(new ApiConfig("127.0.0.1", 0, List.of(), db, 2)
-                .withTokens(Set.of(ADMIN), Set.of(READER)), pool, reference);
-        limited = ObservatoryApi.start(new ApiConfig("127.0.0.1", 0, List.of(), db, 2)
-                .withTokens(Set.of(ADMIN), Set.of(READER)).withRateLimit(1, 2), pool, reference);
-    }
-
-    @AfterAll
-    static void stop() {
-        for (AutoCloseable closeable : new AutoCloseable[] {api, withoutKafka, limited, pool}) {
-            try {
-                if (closeable != null) {
-                    closeable.close();
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
+        DbConfig db = FIXTURE.db();
+        api = FIXTURE.start(new ApiConfig("127.0.0.1", 0, List.of(ALLOWED_ORIGIN), db, 2, kafka.bootstrapServers())
+                .withTokens(Set.of(ADMIN), Set.of(READER)));
+        withoutKafka = FIXTURE.start(FIXTURE.config(2).withTokens(Set.of(ADMIN), Set.of(READER)));
+        limited = FIXTURE.start(FIXTURE.config(2).withTokens(Set.of(ADMIN), Set.of(READER)).withRateLimit(1, 2));
     }
 
     private static HttpResponse<String> put(ObservatoryApi server, String path, String body, String... headers)
@@ -111,12 +82,7 @@ class SecurityIT {
 
     private static HttpResponse<String> get(ObservatoryApi server, String path, String... headers)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
-                .timeout(Duration.ofSeconds(60));
-        if (headers.length > 0) {
-            request.headers(headers);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return ApiFixture.get(server, path, headers);
     }
 
     private static JsonNode problem(HttpResponse<String> response, int status, String type) throws IOException {
@@ -197,6 +163,11 @@ class SecurityIT {
                 Arguments.of("/api/v1/admin/fields/F-SEC-3", FIELD_BODY.replace("2.35", "-6.0").replace("48.85", "46.0"),
                         400, "invalid-body"),
                 Arguments.of("/api/v1/admin/fields/F-SEC-3", FIELD_BODY.replace("12.5", "-1"), 400, "invalid-body"),
+                // Texture comes whole (sand and clay) and describes a possible soil.
+                Arguments.of("/api/v1/admin/fields/F-SEC-3", FIELD_BODY.replace("}", ",\"sand_fraction\":0.4}"), 400,
+                        "invalid-body"),
+                Arguments.of("/api/v1/admin/fields/F-SEC-3",
+                        FIELD_BODY.replace("}", ",\"sand_fraction\":0.7,\"clay_fraction\":0.5}"), 400, "invalid-body"),
                 Arguments.of("/api/v1/admin/fields/bad%20id", FIELD_BODY, 400, "invalid-body"),
                 Arguments.of("/api/v1/admin/fields/F-SEC-3", "{\"pad\":\"" + "x".repeat(20_000) + "\"}", 413,
                         "payload-too-large"),

@@ -7,28 +7,21 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.soilobs.model.Quantity;
 import org.soilobs.reference.ReferenceData;
 import org.soilobs.testkit.EmbeddedMqttBroker;
+import org.soilobs.testkit.MqttTestClient;
 
 class MqttGatewayPublisherIT {
 
@@ -43,7 +36,7 @@ class MqttGatewayPublisherIT {
     @Test
     void returnsOnceEveryBatchIsPubackedAndTheSubscriberHasThemAll() throws Exception {
         try (EmbeddedMqttBroker broker = EmbeddedMqttBroker.start(dataDir);
-                Subscriber subscriber = Subscriber.connect(broker.url(), "it-sub-1", false);
+                MqttTestClient subscriber = subscriber(MqttTestClient.connect(broker.url(), "it-sub-1"));
                 MqttGatewayPublisher publisher = MqttGatewayPublisher.connect(broker.url(), "it-pub-1")) {
             PublishResult result = publisher.publish(SCENARIO.batches());
 
@@ -53,9 +46,9 @@ class MqttGatewayPublisherIT {
             assertThat(result.refused()).isZero();
             assertThat(publisher.ackedMessages()).isEqualTo(result.messages());
             assertThat(publisher.ackedReadings()).isEqualTo(result.readings());
-            awaitTrue(() -> subscriber.payloads.size() >= SCENARIO.batches().size());
-            assertThat(subscriber.payloads).isEqualTo(sentPayloads());
-            assertThat(subscriber.topics).isEqualTo(FLEET.gateways().stream()
+            Arrived arrived = receiveDistinct(subscriber, SCENARIO.batches().size());
+            assertThat(arrived.payloads()).isEqualTo(sentPayloads());
+            assertThat(arrived.topics()).isEqualTo(FLEET.gateways().stream()
                     .map(GatewayMessage::uplinkTopic).collect(Collectors.toSet()));
         }
     }
@@ -66,7 +59,7 @@ class MqttGatewayPublisherIT {
                 Instant.parse("2026-03-11T00:00:00Z"), Duration.ofMinutes(10), 0.0);
         EmbeddedMqttBroker broker = EmbeddedMqttBroker.start(dataDir);
         int port = broker.port();
-        try (Subscriber subscriber = Subscriber.connect(broker.url(), "it-sub-2", true);
+        try (MqttTestClient subscriber = subscriber(MqttTestClient.connectPersistent(broker.url(), "it-sub-2", null));
                 MqttGatewayPublisher publisher = MqttGatewayPublisher.connect(broker.url(), "it-pub-2")) {
             CompletableFuture<PublishResult> publishing = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -83,8 +76,8 @@ class MqttGatewayPublisherIT {
 
             assertThat(result.messages()).isEqualTo(large.batches().size());
             assertThat(result.readings()).isEqualTo(large.readings().size());
-            awaitTrue(() -> subscriber.payloads.size() >= large.batches().size());
-            assertThat(subscriber.payloads).isEqualTo(large.batches().stream()
+            Arrived arrived = receiveDistinct(subscriber, large.batches().size());
+            assertThat(arrived.payloads()).isEqualTo(large.batches().stream()
                     .map(b -> new String(b.payload(), StandardCharsets.UTF_8)).collect(Collectors.toSet()));
         } finally {
             broker.close();
@@ -94,7 +87,7 @@ class MqttGatewayPublisherIT {
     @Test
     void liveSimulatorPublishesPlausibleReadingsUntilClosed() throws Exception {
         try (EmbeddedMqttBroker broker = EmbeddedMqttBroker.start(dataDir);
-                Subscriber subscriber = Subscriber.connect(broker.url(), "it-sub-3", false)) {
+                MqttTestClient subscriber = subscriber(MqttTestClient.connect(broker.url(), "it-sub-3"))) {
             SimConfig config = new SimConfig(broker.url(), 3, FLEET.size(), 1_000, "it-sim");
             Simulator simulator = new Simulator(config, FLEET, MqttGatewayPublisher.connect(broker.url(), "it-sim"),
                     Clock.systemUTC());
@@ -103,8 +96,7 @@ class MqttGatewayPublisherIT {
             simulator.close();
             long published = simulator.publishedMessages();
 
-            awaitTrue(() -> subscriber.payloads.size() >= published);
-            List<CanonicalBatch> received = subscriber.payloads.stream()
+            List<CanonicalBatch> received = receiveDistinct(subscriber, published).payloads().stream()
                     .map(p -> CanonicalBatch.parse(p.getBytes(StandardCharsets.UTF_8))).toList();
             assertThat(received).hasSize((int) published);
             assertThat(received.stream().mapToInt(CanonicalBatch::readingCount).sum())
@@ -135,63 +127,24 @@ class MqttGatewayPublisherIT {
         }
     }
 
-    /** Collects every distinct payload published to soil/v1/+/up. */
-    private static final class Subscriber implements MqttCallback, AutoCloseable {
-        final Set<String> payloads = ConcurrentHashMap.newKeySet();
-        final Set<String> topics = ConcurrentHashMap.newKeySet();
-        private final MqttAsyncClient client;
+    /** Subscribes {@code client} to every gateway's uplink, soil/v1/+/up. */
+    private static MqttTestClient subscriber(MqttTestClient client) throws MqttException {
+        assertThat(client.subscribe("soil/v1/+/up")).as("SUBACK granting QoS 1").isEqualTo(1);
+        return client;
+    }
 
-        private Subscriber(MqttAsyncClient client) {
-            this.client = client;
-        }
+    /** The distinct payloads (as text) and the topics that arrived. */
+    private record Arrived(Set<String> payloads, Set<String> topics) {
+    }
 
-        /** @param persistent keeps its session (and what is queued for it) across broker restarts */
-        static Subscriber connect(String url, String id, boolean persistent) throws MqttException {
-            MqttAsyncClient client = new MqttAsyncClient(url, id, new MemoryPersistence());
-            Subscriber subscriber = new Subscriber(client);
-            client.setCallback(subscriber);
-            MqttConnectionOptions options = new MqttConnectionOptions();
-            options.setCleanStart(!persistent);
-            options.setSessionExpiryInterval(persistent ? 600L : 0L);
-            options.setAutomaticReconnect(true);
-            options.setAutomaticReconnectDelay(1, 2);
-            client.connect(options).waitForCompletion(10_000);
-            client.subscribe("soil/v1/+/up", 1).waitForCompletion(10_000);
-            return subscriber;
-        }
-
-        @Override
-        public void messageArrived(String topic, MqttMessage message) {
-            topics.add(topic);
-            payloads.add(new String(message.getPayload(), StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public void close() throws MqttException {
-            if (client.isConnected()) {
-                client.disconnect().waitForCompletion(5_000);
-            }
-            client.close(true);
-        }
-
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverUri) {
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
-        }
+    /** What arrives until {@code count} distinct payloads have, or the wait is over; a copy again adds nothing. */
+    private static Arrived receiveDistinct(MqttTestClient subscriber, long count) throws InterruptedException {
+        Arrived arrived = new Arrived(new HashSet<>(), new HashSet<>());
+        subscriber.receiveUntil(message -> {
+            arrived.topics().add(message.topic());
+            arrived.payloads().add(new String(message.payload(), StandardCharsets.UTF_8));
+            return arrived.payloads().size() >= count;
+        }, WAIT_MS);
+        return arrived;
     }
 }

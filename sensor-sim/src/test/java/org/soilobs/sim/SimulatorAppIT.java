@@ -2,24 +2,18 @@ package org.soilobs.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.soilobs.testkit.EmbeddedMqttBroker;
+import org.soilobs.testkit.MqttTestClient;
 
 class SimulatorAppIT {
 
@@ -38,7 +32,7 @@ class SimulatorAppIT {
     @Test
     void backfillPublishesEveryMessageOfItsTruthAndAgainByteForByte() throws Exception {
         try (EmbeddedMqttBroker broker = EmbeddedMqttBroker.start(dir.resolve("mqtt"));
-                Recorder first = Recorder.connect(broker.url(), "it-rec-1")) {
+                Recorder first = new Recorder(MqttTestClient.connect(broker.url(), "it-rec-1"))) {
             Path truth = dir.resolve("truth-1.jsonl");
             assertThat(SimulatorApp.run(SimOptions.fromEnv(env(broker, truth)))).isZero();
             List<String> lines = Files.readAllLines(truth);
@@ -50,7 +44,7 @@ class SimulatorAppIT {
             first.await(deliveries);
             first.close();
 
-            try (Recorder second = Recorder.connect(broker.url(), "it-rec-2")) {
+            try (Recorder second = new Recorder(MqttTestClient.connect(broker.url(), "it-rec-2"))) {
                 Path again = dir.resolve("truth-2.jsonl");
                 assertThat(SimulatorApp.run(SimOptions.fromEnv(env(broker, again)))).isZero();
                 second.await(first.count());
@@ -65,67 +59,34 @@ class SimulatorAppIT {
     }
 
     /** Every payload published, in arrival order per topic. */
-    private static final class Recorder implements MqttCallback, AutoCloseable {
-        final Map<String, List<String>> byTopic = new ConcurrentHashMap<>();
-        private final MqttAsyncClient client;
+    private static final class Recorder implements AutoCloseable {
+        final Map<String, List<String>> byTopic = new HashMap<>();
+        private final MqttTestClient client;
+        private long count;
 
-        private Recorder(MqttAsyncClient client) {
+        Recorder(MqttTestClient client) throws MqttException {
             this.client = client;
+            assertThat(client.subscribe("#")).as("SUBACK granting QoS 1").isEqualTo(1);
         }
 
-        static Recorder connect(String url, String id) throws MqttException {
-            MqttAsyncClient client = new MqttAsyncClient(url, id, new MemoryPersistence());
-            Recorder recorder = new Recorder(client);
-            client.setCallback(recorder);
-            client.connect(new MqttConnectionOptions()).waitForCompletion(10_000);
-            client.subscribe("#", 1).waitForCompletion(10_000);
-            return recorder;
+        long count() {
+            return count;
         }
 
-        synchronized long count() {
-            return byTopic.values().stream().mapToLong(List::size).sum();
-        }
-
+        /** Records what arrives until {@code messages} have, then asserts that no more did meanwhile. */
         void await(long messages) throws InterruptedException {
-            long deadline = System.currentTimeMillis() + WAIT_MS;
-            while (count() < messages && System.currentTimeMillis() < deadline) {
-                Thread.sleep(20);
-            }
-            assertThat(count()).isEqualTo(messages);
-        }
-
-        @Override
-        public synchronized void messageArrived(String topic, MqttMessage message) {
-            byTopic.computeIfAbsent(topic, t -> new ArrayList<>()).add(new String(message.getPayload(),
-                    java.nio.charset.StandardCharsets.ISO_8859_1));
+            client.receiveUntil(message -> {
+                byTopic.computeIfAbsent(message.topic(), t -> new ArrayList<>())
+                        .add(new String(message.payload(), StandardCharsets.ISO_8859_1));
+                return ++count >= messages;
+            }, WAIT_MS);
+            assertThat(count).isEqualTo(messages);
+            assertThat(client.next(0)).as("a message beyond the %d expected", messages).isEmpty();
         }
 
         @Override
         public void close() throws MqttException {
-            if (client.isConnected()) {
-                client.disconnect().waitForCompletion(5_000);
-            }
-            client.close(true);
-        }
-
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverUri) {
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
+            client.close();
         }
     }
 }

@@ -1,11 +1,10 @@
 package org.soilobs.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.soilobs.sink.SinkServers.send;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,14 +14,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,45 +34,30 @@ import org.soilobs.model.Resolution;
 import org.soilobs.model.Sensor;
 import org.soilobs.model.Stats;
 import org.soilobs.model.Topics;
-import org.soilobs.storage.Database;
-import org.soilobs.storage.DbConfig;
-import org.soilobs.testkit.EmbeddedKafka;
-import org.soilobs.testkit.EmbeddedPostgres;
+import org.soilobs.storage.StorageConfig;
 
 class SinkIT {
 
     private static final Placement FRANCE = new Placement("FRA", "155", "150");
     private static final Instant HOUR = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(1, ChronoUnit.HOURS);
 
-    private static Path dir;
-    private static EmbeddedKafka kafka;
-    private static EmbeddedPostgres postgres;
+    private static SinkServers servers;
     private static HikariDataSource pool;
 
     @BeforeAll
     static void startServers() throws Exception {
-        dir = Files.createTempDirectory("sink-it");
-        kafka = EmbeddedKafka.start(dir.resolve("kafka"));
-        postgres = EmbeddedPostgres.start(dir.resolve("postgres"));
-        kafka.createTopics(List.of(
+        servers = SinkServers.start("sink-it", true, StorageConfig.fromEnv(System.getenv()), 4, List.of(
                 new NewTopic(Topics.READINGS_CLEAN, 2, (short) 1),
                 new NewTopic(Topics.AGGREGATES, 2, (short) 1),
                 new NewTopic(Topics.FIELDS, 1, (short) 1),
                 new NewTopic(Topics.SENSORS, 1, (short) 1)));
-        pool = Database.pool(new DbConfig(postgres.jdbcUrl(), postgres.user(), postgres.password()), "sink-it", 4);
-        Database.migrate(pool);
+        pool = servers.pool();
     }
 
     @AfterAll
     static void stopServers() {
-        if (pool != null) {
-            pool.close();
-        }
-        if (postgres != null) {
-            postgres.close();
-        }
-        if (kafka != null) {
-            kafka.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 
@@ -93,7 +73,7 @@ class SinkIT {
         Aggregate early = new Aggregate(key, Stats.of(0.2, HOUR, List.of("G")).weightedByFieldArea(12.5), 1);
         Aggregate late = new Aggregate(key, early.stats().merge(Stats.of(0.4, HOUR.plusSeconds(60), List.of("G"))), 1);
 
-        try (KafkaProducer<byte[], byte[]> producer = transactionalProducer()) {
+        try (KafkaProducer<byte[], byte[]> producer = servers.transactionalProducer()) {
             producer.initTransactions();
             producer.beginTransaction();
             send(producer, Topics.FIELDS, field.id(), field);
@@ -116,21 +96,22 @@ class SinkIT {
         }
 
         try (Sink sink = Sink.start(config("sink-a"), pool)) {
-            await(() -> count("SELECT count(*) FROM reading") == 100
-                    && count("SELECT count(*) FROM aggregate WHERE area = 'FRA' AND count = 2") == 1);
+            await(() -> servers.count("SELECT count(*) FROM reading") == 100
+                    && servers.count("SELECT count(*) FROM aggregate WHERE area = 'FRA' AND count = 2") == 1);
         }
-        assertThat(count("SELECT count(*) FROM reading WHERE value = 0.9")).isZero();
-        assertThat(count("SELECT count(*) FROM field")).isEqualTo(1);
-        assertThat(count("SELECT count(*) FROM sensor")).isEqualTo(1);
-        assertThat(count("SELECT version FROM layer_version WHERE level = 'country'")).isPositive();
-        assertThat(count("SELECT count(*) FROM reading WHERE flags = ARRAY['G'] AND country = 'FRA'")).isEqualTo(100);
+        assertThat(servers.count("SELECT count(*) FROM reading WHERE value = 0.9")).isZero();
+        assertThat(servers.count("SELECT count(*) FROM field")).isEqualTo(1);
+        assertThat(servers.count("SELECT count(*) FROM sensor")).isEqualTo(1);
+        assertThat(servers.count("SELECT version FROM layer_version WHERE level = 'country'")).isPositive();
+        assertThat(servers.count("SELECT count(*) FROM reading WHERE flags = ARRAY['G'] AND country = 'FRA'"))
+                .isEqualTo(100);
 
         // A second consumer group replays every record: the tables must not change.
         try (Sink replay = Sink.start(config("sink-b"), pool)) {
             await(() -> replay.readingsWritten() == 110);
         }
-        assertThat(count("SELECT count(*) FROM reading")).isEqualTo(100);
-        assertThat(count("SELECT count(*) FROM aggregate WHERE area = 'FRA'")).isEqualTo(1);
+        assertThat(servers.count("SELECT count(*) FROM reading")).isEqualTo(100);
+        assertThat(servers.count("SELECT count(*) FROM aggregate WHERE area = 'FRA'")).isEqualTo(1);
         assertThat(doubleOf("SELECT max FROM aggregate WHERE area = 'FRA'")).isEqualTo(0.4);
         assertThat(doubleOf("SELECT area_weighted_sum / area_ha FROM aggregate WHERE area = 'FRA'")).isEqualTo(0.2);
     }
@@ -141,21 +122,21 @@ class SinkIT {
                 Resolution.DAY.bucketOf(HOUR));
         String keyJson = Json.mapper().writeValueAsString(key);
         String where = "level = 'country' AND area = 'BEL' AND quantity = 'ph'";
-        try (KafkaProducer<byte[], byte[]> producer = transactionalProducer()) {
+        try (KafkaProducer<byte[], byte[]> producer = servers.transactionalProducer()) {
             producer.initTransactions();
             producer.beginTransaction();
             send(producer, Topics.AGGREGATES, keyJson, new Aggregate(key, Stats.of(6.5, HOUR, List.of("G")), 1));
             producer.commitTransaction();
         }
         try (Sink sink = Sink.start(config("sink-tombstone"), pool)) {
-            await(() -> count("SELECT count(*) FROM aggregate WHERE " + where) == 1);
-            try (KafkaProducer<byte[], byte[]> producer = transactionalProducer()) {
+            await(() -> servers.count("SELECT count(*) FROM aggregate WHERE " + where) == 1);
+            try (KafkaProducer<byte[], byte[]> producer = servers.transactionalProducer()) {
                 producer.initTransactions();
                 producer.beginTransaction();
                 producer.send(new ProducerRecord<>(Topics.AGGREGATES, keyJson.getBytes(StandardCharsets.UTF_8), null));
                 producer.commitTransaction();
             }
-            await(() -> count("SELECT count(*) FROM aggregate WHERE " + where) == 0);
+            await(() -> servers.count("SELECT count(*) FROM aggregate WHERE " + where) == 0);
             assertThat(sink.skipped()).isZero();
         }
     }
@@ -167,34 +148,7 @@ class SinkIT {
     }
 
     private static SinkConfig config(String group) {
-        return new SinkConfig(kafka.bootstrapServers(), group,
-                new DbConfig(postgres.jdbcUrl(), postgres.user(), postgres.password()), Duration.ofMillis(100), 1000);
-    }
-
-    private static KafkaProducer<byte[], byte[]> transactionalProducer() {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "sink-it-" + UUID.randomUUID());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        return new KafkaProducer<>(props);
-    }
-
-    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, Object value)
-            throws Exception {
-        producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8),
-                Json.mapper().writeValueAsBytes(value)));
-    }
-
-    private static long count(String sql) {
-        try (Connection connection = pool.getConnection();
-                Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery(sql)) {
-            rows.next();
-            return rows.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return new SinkConfig(servers.kafka().bootstrapServers(), group, servers.db(), Duration.ofMillis(100), 1000);
     }
 
     private static double doubleOf(String sql) throws SQLException {
@@ -207,10 +161,6 @@ class SinkIT {
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition met within 60 s").isLessThan(deadline);
-            Thread.sleep(100);
-        }
+        SinkServers.await(condition, Duration.ofSeconds(60));
     }
 }

@@ -21,7 +21,10 @@ import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.FeatureUpdate;
+import org.apache.kafka.clients.admin.FinalizedVersionRange;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.UpdateFeaturesOptions;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -29,6 +32,7 @@ import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.properties.MetaPropertiesEnsemble;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
+import org.apache.kafka.server.common.TransactionVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +51,17 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
     private static final int NODE_ID = 1;
     private static final String HOST = "127.0.0.1";
+    /**
+     * Transactions v1 (KIP-98 with KIP-890 part 1's partition verification), not v2. Under v2 the
+     * producer epoch is bumped at every commit and a partition joins the transaction implicitly with its
+     * first produce request; when a pipelined batch with a sequence above 0 reaches a partition before the
+     * batch with sequence 0 has been verified and appended, the broker rejects it as
+     * {@code OUT_OF_ORDER_SEQUENCE_NUMBER} ("Expected sequence 0 for transactions v2 ... with no existing
+     * state", KAFKA-18202) and the producer retries after its backoff. Kafka Streams starts a transaction
+     * every {@code commit.interval.ms} (100 ms here), so under load its producers looped on these retries;
+     * with v1 they are gone (bench/README.md, "Findings").
+     */
+    static final TransactionVersion TRANSACTION_VERSION = TransactionVersion.TV_1;
 
     private final KafkaRaftServer server;
     private final String bootstrapServers;
@@ -98,6 +113,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     + " (controller " + HOST + ":" + controllerPort + ", log dir " + logDir + ")", e);
         }
         String bootstrap = HOST + ":" + port;
+        keepTransactionVersion(bootstrap);
         LOG.info("Kafka broker (KRaft, node {}) ready in {} ms: bootstrap.servers={} controller={}:{} log.dirs={}",
                 NODE_ID, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), bootstrap, HOST,
                 controllerPort, logDir);
@@ -207,6 +223,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setNodeId(NODE_ID)
                     .setClusterId(Uuid.randomUuid().toString())
                     .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                    .setFeatureLevel(TransactionVersion.FEATURE_NAME, TRANSACTION_VERSION.featureLevel())
                     .setControllerListenerName(config.controllerListenerNames().get(0))
                     .setMetadataLogDirectory(config.metadataLogDir())
                     .setHasDynamicQuorum(false)
@@ -216,6 +233,32 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new IllegalStateException("cannot format Kafka log dir " + logDir, e);
         }
         LOG.debug("Formatted Kafka log dir: {}", output.toString(StandardCharsets.UTF_8).strip());
+    }
+
+    /**
+     * A log directory formatted before {@link #TRANSACTION_VERSION} was chosen still has transactions v2
+     * finalized; it is brought down to v1 here (the controller accepts it as a safe downgrade).
+     */
+    private static void keepTransactionVersion(String bootstrap) {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.CLIENT_ID_CONFIG, "testkit-features"))) {
+            FinalizedVersionRange finalized = admin.describeFeatures().featureMetadata().get(30, TimeUnit.SECONDS)
+                    .finalizedFeatures().get(TransactionVersion.FEATURE_NAME);
+            short wanted = TRANSACTION_VERSION.featureLevel();
+            if (finalized != null && finalized.maxVersionLevel() > wanted) {
+                admin.updateFeatures(Map.of(TransactionVersion.FEATURE_NAME,
+                                new FeatureUpdate(wanted, FeatureUpdate.UpgradeType.SAFE_DOWNGRADE)),
+                        new UpdateFeaturesOptions()).all().get(30, TimeUnit.SECONDS);
+                LOG.info("Kafka {} lowered from {} to {}", TransactionVersion.FEATURE_NAME,
+                        finalized.maxVersionLevel(), wanted);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while setting " + TransactionVersion.FEATURE_NAME, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot set " + TransactionVersion.FEATURE_NAME + " on " + bootstrap, e);
+        }
     }
 
     private static void shutdownQuietly(KafkaRaftServer server) {

@@ -22,6 +22,7 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
+import org.apache.kafka.server.common.TransactionVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -183,6 +184,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                     .setNodeId(node)
                     .setClusterId(clusterId)
                     .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                    // The same transactions version as the single broker's: see EmbeddedKafka.TRANSACTION_VERSION.
+                    .setFeatureLevel(TransactionVersion.FEATURE_NAME, EmbeddedKafka.TRANSACTION_VERSION.featureLevel())
                     .setControllerListenerName(config.controllerListenerNames().get(0))
                     .setMetadataLogDirectory(config.metadataLogDir())
                     .setHasDynamicQuorum(false)

@@ -7,6 +7,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.Predicate;
 import javax.net.SocketFactory;
 
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -61,16 +62,39 @@ public final class MqttTestClient implements AutoCloseable {
      */
     public static MqttTestClient connect(String url, String clientId, String username, String password,
             SocketFactory socketFactory) throws MqttException {
-        MqttAsyncClient client = new MqttAsyncClient(url, clientId, new MemoryPersistence());
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(true);
-        options.setConnectionTimeout(30);
         if (username != null) {
             options.setUserName(username);
         }
         if (password != null) {
             options.setPassword(password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
+        return open(url, clientId, options, socketFactory);
+    }
+
+    /**
+     * Connects anonymously with a persistent session (kept ten minutes) that reconnects by itself, as a
+     * subscriber that must miss nothing: what the broker queues for it while it is away, even across a
+     * broker restart, arrives once it is back. Its subscriptions live in the session, so a client that
+     * connects again with the same id need not subscribe again.
+     *
+     * @param socketFactory null for the default
+     */
+    public static MqttTestClient connectPersistent(String url, String clientId, SocketFactory socketFactory)
+            throws MqttException {
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setCleanStart(false);
+        options.setSessionExpiryInterval(600L);
+        options.setAutomaticReconnect(true);
+        options.setAutomaticReconnectDelay(1, 2);
+        return open(url, clientId, options, socketFactory);
+    }
+
+    private static MqttTestClient open(String url, String clientId, MqttConnectionOptions options,
+            SocketFactory socketFactory) throws MqttException {
+        MqttAsyncClient client = new MqttAsyncClient(url, clientId, new MemoryPersistence());
+        options.setConnectionTimeout(30);
         if (socketFactory != null) {
             options.setSocketFactory(socketFactory);
         }
@@ -176,6 +200,26 @@ public final class MqttTestClient implements AutoCloseable {
     /** The next message received, waiting at most {@code timeoutMillis}. */
     public Optional<Received> next(long timeoutMillis) throws InterruptedException {
         return Optional.ofNullable(received.poll(timeoutMillis, TimeUnit.MILLISECONDS));
+    }
+
+    /**
+     * Hands the messages received, one by one, to {@code done} until it answers true or
+     * {@code timeoutMillis} have passed in all; the caller keeps what it needs and asserts on it.
+     *
+     * @return whether {@code done} answered true in time
+     */
+    public boolean receiveUntil(Predicate<Received> done, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (true) {
+            long left = deadline - System.nanoTime();
+            Received next = left > 0 ? received.poll(left, TimeUnit.NANOSECONDS) : null;
+            if (next == null) {
+                return false;
+            }
+            if (done.test(next)) {
+                return true;
+            }
+        }
     }
 
     @Override

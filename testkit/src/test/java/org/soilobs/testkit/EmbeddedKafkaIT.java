@@ -13,7 +13,9 @@ import java.util.UUID;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.FeatureUpdate;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.UpdateFeaturesOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -22,6 +24,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.server.common.TransactionVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,6 +64,32 @@ class EmbeddedKafkaIT {
         try (Admin admin = admin(kafka)) {
             assertThat(admin.listTopics().names().get()).contains(topic, topic + "-other");
             assertThat(admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()).hasSize(2);
+        }
+    }
+
+    @Test
+    void brokerRunsTransactionsV1EvenOnADirectoryThatHadV2() throws Exception {
+        EmbeddedKafka kafka = EmbeddedKafka.start(dataDir);
+        try {
+            assertThat(transactionVersion(kafka)).isEqualTo(TransactionVersion.TV_1.featureLevel());
+            // What a log directory formatted before the choice of v1 carries.
+            try (Admin admin = admin(kafka)) {
+                admin.updateFeatures(Map.of(TransactionVersion.FEATURE_NAME,
+                                new FeatureUpdate(TransactionVersion.TV_2.featureLevel(), FeatureUpdate.UpgradeType.UPGRADE)),
+                        new UpdateFeaturesOptions()).all().get();
+            }
+            assertThat(transactionVersion(kafka)).isEqualTo(TransactionVersion.TV_2.featureLevel());
+            kafka = kafka.restart();
+            assertThat(transactionVersion(kafka)).isEqualTo(TransactionVersion.TV_1.featureLevel());
+        } finally {
+            kafka.close();
+        }
+    }
+
+    private static short transactionVersion(EmbeddedKafka kafka) throws Exception {
+        try (Admin admin = admin(kafka)) {
+            return admin.describeFeatures().featureMetadata().get().finalizedFeatures()
+                    .get(TransactionVersion.FEATURE_NAME).maxVersionLevel();
         }
     }
 

@@ -2,121 +2,57 @@ package org.soilobs.api.progress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.soilobs.api.ApiFixture.progress;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.soilobs.api.ApiConfig;
+import org.soilobs.api.ApiFixture;
 import org.soilobs.api.ObservatoryApi;
 import org.soilobs.model.Json;
-import org.soilobs.reference.ReferenceData;
-import org.soilobs.storage.Database;
-import org.soilobs.storage.DbConfig;
-import org.soilobs.testkit.EmbeddedPostgres;
-import org.soilobs.testkit.SharedInfra;
 
 /** {@code GET /api/v1/progress} against a real PostgreSQL with the V4 schema, rows written as the sink does. */
 class ProgressRoutesIT {
 
     private static final String SCHEMA = "progress_it";
     private static final Instant AS_OF = Instant.parse("2026-11-22T00:00:00Z");
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
 
-    private static HikariDataSource pool;
+    @RegisterExtension
+    static final ApiFixture FIXTURE = new ApiFixture(SCHEMA, 2);
+
     private static ObservatoryApi api;
 
     @BeforeAll
     static void startApiOnAMigratedDatabase() throws SQLException {
-        EmbeddedPostgres postgres = SharedInfra.postgres();
-        try (Connection connection = postgres.dataSource().getConnection();
-                Statement statement = connection.createStatement()) {
-            statement.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-            statement.execute("CREATE SCHEMA " + SCHEMA);
-        }
-        DbConfig db = new DbConfig(postgres.jdbcUrl() + "?currentSchema=" + SCHEMA, postgres.user(),
-                postgres.password());
-        pool = Database.pool(db, "progress-it", 2);
-        Database.migrate(pool);
-        try (Connection connection = pool.getConnection()) {
+        FIXTURE.seed(connection -> {
             // France: 2 of 3 fields with a trend, ΔT = 6.24 t/yr over T0 = 1200 t → 0.0052
-            row(connection, "country", "FRA", "not_on_track", 0.0052, 0.0031, 0.0074, 1500, 1200, 6.24, 25, 3, 2,
-                    new int[] {1, 1, 0, 1}, AS_OF);
-            row(connection, "country", "DEU", "losing", -0.002, -0.003, -0.001, 900, 1000, -2, 20, 2, 2,
+            progress(connection, "country", "FRA", "not_on_track", 0.0052, 0.0031, 0.0074, 1500, 1200, 6.24, 1, 25, 3,
+                    2, new int[] {1, 1, 0, 1}, AS_OF);
+            progress(connection, "country", "DEU", "losing", -0.002, -0.003, -0.001, 900, 1000, -2, 1, 20, 2, 2,
                     new int[] {0, 0, 2, 0}, AS_OF.minus(Duration.ofDays(1)));
-            row(connection, "country", "KEN", "insufficient_data", null, null, null, 300, 0, 0, 10, 1, 0,
+            progress(connection, "country", "KEN", "insufficient_data", null, null, null, 300, 0, 0, 1, 10, 1, 0,
                     new int[] {0, 0, 0, 1}, AS_OF);
-            row(connection, "country", "ESP", "on_track", 0.009, 0.006, 0.012, 800, 700, 6.3, 12, 1, 1,
+            progress(connection, "country", "ESP", "on_track", 0.009, 0.006, 0.012, 800, 700, 6.3, 1, 12, 1, 1,
                     new int[] {1, 0, 0, 0}, AS_OF);
-            row(connection, "field", "f-fra-0001", "on_track", 0.009, 0.006, 0.012, 800, 700, 6.3, 12, 1, 1,
+            progress(connection, "field", "f-fra-0001", "on_track", 0.009, 0.006, 0.012, 800, 700, 6.3, 1, 12, 1, 1,
                     new int[] {1, 0, 0, 0}, AS_OF);
-        }
-        api = ObservatoryApi.start(new ApiConfig("127.0.0.1", 0, List.of(), db, 2), pool, ReferenceData.load());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
-        if (pool != null) {
-            pool.close();
-        }
-    }
-
-    private static void row(Connection connection, String level, String area, String status, Double rate, Double low,
-                            Double high, double stock, double baseline, double delta, double areaHa, int fields,
-                            int withTrend, int[] byStatus, Instant asOf) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("""
-                INSERT INTO progress (level, area, as_of, status, rate, rate_low, rate_high, stock_t, baseline_stock_t,
-                                      delta_t_per_year, delta_variance, area_ha, fields, fields_with_trend,
-                                      fields_on_track, fields_not_on_track, fields_losing, fields_insufficient)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)""")) {
-            insert.setString(1, level);
-            insert.setString(2, area);
-            insert.setTimestamp(3, Timestamp.from(asOf));
-            insert.setString(4, status);
-            insert.setObject(5, rate);
-            insert.setObject(6, low);
-            insert.setObject(7, high);
-            insert.setDouble(8, stock);
-            insert.setDouble(9, baseline);
-            insert.setDouble(10, delta);
-            insert.setDouble(11, areaHa);
-            insert.setInt(12, fields);
-            insert.setInt(13, withTrend);
-            for (int i = 0; i < 4; i++) {
-                insert.setInt(14 + i, byStatus[i]);
-            }
-            insert.executeUpdate();
-        }
+        });
+        api = FIXTURE.start(FIXTURE.config(2));
     }
 
     private static HttpResponse<String> get(String pathAndQuery, String... headers) throws IOException,
             InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api.baseUrl() + pathAndQuery));
-        if (headers.length > 0) {
-            request.headers(headers);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return ApiFixture.get(api, pathAndQuery, headers);
     }
 
     @Test

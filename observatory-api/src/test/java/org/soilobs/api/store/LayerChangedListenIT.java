@@ -2,7 +2,6 @@ package org.soilobs.api.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -13,14 +12,10 @@ import java.util.Properties;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.soilobs.api.ApiFixture;
 import org.soilobs.model.Level;
-import org.soilobs.storage.Database;
-import org.soilobs.storage.DbConfig;
-import org.soilobs.testkit.EmbeddedPostgres;
-import org.soilobs.testkit.SharedInfra;
 
 /**
  * The layer versions follow the sink's {@code NOTIFY layer_changed} on a real PostgreSQL: with polling
@@ -33,40 +28,22 @@ class LayerChangedListenIT {
     private static final String SCHEMA = "listen_it";
     private static final String APPLICATION = "listen-it";
     private static final Duration NEVER = Duration.ofHours(1);
-    private static HikariDataSource pool;
-    private static DbConfig db;
 
-    @BeforeAll
-    static void migrate() throws SQLException {
-        EmbeddedPostgres postgres = SharedInfra.postgres();
-        try (Connection connection = postgres.dataSource().getConnection();
-                Statement statement = connection.createStatement()) {
-            statement.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-            statement.execute("CREATE SCHEMA " + SCHEMA);
-        }
-        db = new DbConfig(postgres.jdbcUrl() + "?currentSchema=" + SCHEMA, postgres.user(), postgres.password());
-        pool = Database.pool(db, "observatory-api-listen-it", 2);
-        Database.migrate(pool);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (pool != null) {
-            pool.close();
-        }
-    }
+    @RegisterExtension
+    static final ApiFixture FIXTURE = new ApiFixture(SCHEMA, 2);
 
     private static Connection listenConnection() throws SQLException {
         Properties props = new Properties();
-        props.setProperty("user", db.user());
-        props.setProperty("password", db.password());
+        props.setProperty("user", FIXTURE.db().user());
+        props.setProperty("password", FIXTURE.db().password());
         props.setProperty("ApplicationName", APPLICATION);
-        return DriverManager.getConnection(db.url(), props);
+        return DriverManager.getConnection(FIXTURE.db().url(), props);
     }
 
     /** Bumps a level as the sink does: the version and the notification in one transaction. */
     private static void bump(Level level, boolean notify) throws SQLException {
-        try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = FIXTURE.pool().getConnection();
+                Statement statement = connection.createStatement()) {
             statement.executeUpdate("UPDATE layer_version SET version = version + 1 WHERE level = '" + level.id() + "'");
             if (notify) {
                 statement.execute("SELECT pg_notify('layer_changed', '" + level.id() + "')");
@@ -84,7 +61,7 @@ class LayerChangedListenIT {
 
     @Test
     void hearsACommittedChangeWithoutPolling() throws Exception {
-        try (LiveLayerVersions versions = new LiveLayerVersions(pool, NEVER, NEVER,
+        try (LiveLayerVersions versions = new LiveLayerVersions(FIXTURE.pool(), NEVER, NEVER,
                 LayerChangedListenIT::listenConnection)) {
             BlockingQueue<Map<Level, Long>> changes = new LinkedBlockingQueue<>();
             versions.onChange(changes::add);
@@ -101,7 +78,7 @@ class LayerChangedListenIT {
 
     @Test
     void aDroppedListenerListensAgainAndMissesNothing() throws Exception {
-        try (LiveLayerVersions versions = new LiveLayerVersions(pool, NEVER, NEVER,
+        try (LiveLayerVersions versions = new LiveLayerVersions(FIXTURE.pool(), NEVER, NEVER,
                 LayerChangedListenIT::listenConnection)) {
             BlockingQueue<Map<Level, Long>> changes = new LinkedBlockingQueue<>();
             versions.onChange(changes::add);
@@ -110,7 +87,8 @@ class LayerChangedListenIT {
 
             // Never notified: only the new listener's first read can find it.
             bump(Level.SUBREGION, false);
-            try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+            try (Connection connection = FIXTURE.pool().getConnection();
+                    Statement statement = connection.createStatement()) {
                 statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '"
                         + APPLICATION + "'");
             }
@@ -123,7 +101,7 @@ class LayerChangedListenIT {
 
     @Test
     void withoutAListenerTheTableIsPolled() throws Exception {
-        try (LiveLayerVersions versions = new LiveLayerVersions(pool, Duration.ofMillis(50), NEVER, () -> {
+        try (LiveLayerVersions versions = new LiveLayerVersions(FIXTURE.pool(), Duration.ofMillis(50), NEVER, () -> {
             throw new SQLException("no listening connection in this test");
         })) {
             BlockingQueue<Map<Level, Long>> changes = new LinkedBlockingQueue<>();

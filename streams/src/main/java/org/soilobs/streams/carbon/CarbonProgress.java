@@ -48,6 +48,7 @@ public final class CarbonProgress {
     private static final JsonSerde<FieldInput> FIELD_INPUT = JsonSerde.of(FieldInput.class);
     private static final JsonSerde<FieldUpdate> FIELD_UPDATE = JsonSerde.of(FieldUpdate.class);
     private static final JsonSerde<FieldProgress> FIELD_PROGRESS = JsonSerde.of(FieldProgress.class);
+    private static final DecodingSerde<Aggregate> AGGREGATE_VALUE = DecodingSerde.of(Aggregate.class);
     private static final JsonSerde<AggregateKey> AGGREGATE_KEY = JsonSerde.of(AggregateKey.class);
     private static final JsonSerde<Aggregate> AGGREGATE = JsonSerde.of(Aggregate.class);
     private static final JsonSerde<StockContribution> CONTRIBUTION = JsonSerde.of(StockContribution.class);
@@ -72,12 +73,17 @@ public final class CarbonProgress {
 
         // The aggregates come from our own aggregation job, so an undecodable one is a bug there, counted by
         // the sink that reads the same topic; here it is only passed over. An unregistered field (removed
-        // since) has no bulk density or area to weigh its stock with and is passed over too.
+        // since) has no bulk density or area to weigh its stock with and is passed over too. The job reads
+        // every aggregate but needs only daily field SOC and bulk density: values stay bytes until the key
+        // has selected them, as decoding every value was most of this job's source cost.
         KStream<String, FieldUpdate> updates = builder
-                .stream(Topics.AGGREGATES, Consumed.with(DecodingSerde.of(AggregateKey.class),
-                        DecodingSerde.of(Aggregate.class)).withName("carbon-aggregates-source"))
-                .filter((key, value) -> key != null && key.isOk() && value != null && value.isOk()
-                        && isCarbonInput(key.value()), Named.as("carbon-daily-field-inputs"))
+                .stream(Topics.AGGREGATES, Consumed.with(DecodingSerde.of(AggregateKey.class), Serdes.ByteArray())
+                        .withName("carbon-aggregates-source"))
+                .filter((key, value) -> key != null && key.isOk() && value != null && isCarbonInput(key.value()),
+                        Named.as("carbon-daily-field-inputs"))
+                .mapValues(value -> AGGREGATE_VALUE.deserializer().deserialize(Topics.AGGREGATES, value),
+                        Named.as("carbon-decode-aggregate"))
+                .filter((key, value) -> value != null && value.isOk(), Named.as("carbon-decoded-aggregates"))
                 .map((key, value) -> KeyValue.pair(key.value().area(), value.value()), Named.as("carbon-by-field-id"))
                 .join(fields, (field, aggregate) -> field,
                         (aggregate, registration) -> registration.isOk()

@@ -1,4 +1,4 @@
-package org.soilobs.faults;
+package org.soilobs.allinone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -36,39 +36,61 @@ import org.soilobs.model.Topics;
 import org.soilobs.sim.PublishedReading;
 
 /**
- * DESIGN §2's oracle, on every fault case: every reading of a PUBACKed message is, within a bounded
- * time, in the database or in the dead-letter topic exactly once, and every aggregate at every level
- * equals a recomputation from the stored good readings — done here independently of the streams code
- * (the same reference as {@code all-in-one}'s {@code ObservatoryEndToEndIT}; the carbon job's derived
- * {@code soc_stock} aggregates are not recounted from readings, so they are left out).
+ * DESIGN §2's oracle, shared by the end-to-end test and the fault suite ({@code faults} uses this module's
+ * test jar): every reading of a PUBACKed message is, within a bounded time, in the database or in the
+ * dead-letter topic exactly once, and every aggregate at every level equals a recomputation from the
+ * stored good readings — done here independently of the streams code: the statistics from the readings
+ * stored with the flags exactly {@code {G}}, the flag counts from every stored reading's flags. The carbon
+ * job's derived {@code soc_stock} aggregates are not recounted from readings, so they are left out.
  *
  * <p>"Exactly once" in the dead-letter topic is counted per distinct dead letter (the original message's
  * bytes, the reading's index and the reason): a message the broker redelivers after a fault is
  * dead-lettered again by ingest, as the readings it forwards again are removed by streams and by the
- * database's key. {@link Result#duplicateDeadLetters()} reports how many such repeats there were.
+ * database's key. {@link DeadLetters#repeats()} tells how many such repeats there were; a run without
+ * faults asserts there were none.
  */
-final class Oracle {
+public final class Oracle {
 
-    static final Duration CONVERGENCE = Duration.ofMinutes(3);
+    /** How long the observatory may take to converge after the last publish. */
+    public static final Duration CONVERGENCE = Duration.ofMinutes(3);
 
     private final DataSource database;
     private final String kafkaBootstrap;
     private final Map<String, Field> fields;
 
     /** What the oracle saw, for the fault matrix. */
-    record Result(int storedReadings, int deadLetters, long duplicateDeadLetters, int aggregates) {
+    public record Result(int storedReadings, int deadLetters, long duplicateDeadLetters, int aggregates) {
     }
 
-    Oracle(DataSource database, String kafkaBootstrap, List<Field> fields) {
+    /**
+     * Ingest's dead letters counted once per distinct letter, by reason; how many letters repeated one
+     * already counted; how many streams wrote (source {@code streams}, not counted by reason).
+     */
+    public record DeadLetters(Map<String, Long> byReason, int distinct, long repeats, long fromStreams) {
+    }
+
+    public Oracle(DataSource database, String kafkaBootstrap, List<Field> fields) {
         this.database = database;
         this.kafkaBootstrap = kafkaBootstrap;
         this.fields = fields.stream().collect(Collectors.toMap(Field::id, f -> f));
     }
 
-    /** Asserts the oracle over every reading published so far (all PUBACKed). */
-    Result check(List<PublishedReading> published) throws Exception {
+    /** Asserts the whole oracle over every reading published so far (all PUBACKed). */
+    public Result check(List<PublishedReading> published) throws Exception {
         List<PublishedReading> valid = published.stream().filter(r -> r.expectedRejectReason() == null).toList();
         List<PublishedReading> invalid = published.stream().filter(r -> r.expectedRejectReason() != null).toList();
+        Map<String, List<String>> storedFlags = assertStoredExactlyOnce(valid);
+        DeadLetters deadLetters = assertDeadLetteredOnce(invalid);
+        Set<String> aggregates = assertAggregates(valid, storedFlags);
+        return new Result(storedFlags.size(), deadLetters.distinct(), deadLetters.repeats(), aggregates.size());
+    }
+
+    /**
+     * Asserts that the stored readings are exactly the {@code valid} ones, none twice.
+     *
+     * @return identity (sensor|quantity|time) → the flags each was stored with
+     */
+    public Map<String, List<String>> assertStoredExactlyOnce(List<PublishedReading> valid) throws Exception {
         Set<String> validIdentities = valid.stream().map(PublishedReading::identity).collect(Collectors.toSet());
         assertThat(validIdentities).as("the published valid readings are distinct").hasSameSizeAs(valid);
 
@@ -77,12 +99,26 @@ final class Oracle {
         assertThat(storedFlags.keySet()).as("stored readings are exactly the PUBACKed valid ones")
                 .isEqualTo(validIdentities);
         assertThat(count("SELECT count(*) FROM reading")).as("no reading stored twice").isEqualTo(valid.size());
+        return storedFlags;
+    }
 
+    /** Asserts that ingest dead-lettered exactly the {@code invalid} readings, each once, for the expected reason. */
+    public DeadLetters assertDeadLetteredOnce(List<PublishedReading> invalid) throws Exception {
         Map<String, Long> expectedReasons = invalid.stream().collect(Collectors.groupingBy(
                 PublishedReading::expectedRejectReason, TreeMap::new, Collectors.counting()));
         DeadLetters deadLetters = readDeadLetters(invalid.size());
         assertThat(deadLetters.byReason()).as("dead letters by reason, each once").isEqualTo(expectedReasons);
+        return deadLetters;
+    }
 
+    /**
+     * Asserts that every aggregate at every level equals the reference recomputed from the {@code valid}
+     * readings and the flags they were stored with, waiting for the counts to converge first.
+     *
+     * @return the aggregates' keys (level|area|quantity|resolution|bucket)
+     */
+    public Set<String> assertAggregates(List<PublishedReading> valid, Map<String, List<String>> storedFlags)
+            throws Exception {
         Map<String, Expected> reference = reference(valid, storedFlags);
         Map<String, Stored> stored = readAggregates();
         long deadline = System.nanoTime() + CONVERGENCE.toNanos();
@@ -106,33 +142,43 @@ final class Oracle {
                         .isCloseTo(want.areaWeightedMean(), within(1e-9));
             }
         }
-        return new Result(storedFlags.size(), deadLetters.distinct(), deadLetters.repeats(), stored.size());
+        return stored.keySet();
     }
 
-    private record DeadLetters(Map<String, Long> byReason, int distinct, long repeats) {
-    }
-
-    /** Ingest's dead letters (source {@code observatory}), read committed, counted once per distinct letter. */
-    private DeadLetters readDeadLetters(int expected) throws Exception {
+    /**
+     * A consumer of the dead-letter topic, read committed, assigned every partition from the beginning;
+     * the caller closes it.
+     */
+    public static KafkaConsumer<byte[], byte[]> deadLetterConsumer(String kafkaBootstrap) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(Topics.READINGS_REJECTED).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
+    }
+
+    /** Reads the dead-letter topic until caught up with at least {@code expected} distinct letters of ingest's. */
+    private DeadLetters readDeadLetters(int expected) throws Exception {
         Set<String> distinct = new HashSet<>();
         Map<String, Long> byReason = new TreeMap<>();
         long total = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.READINGS_REJECTED).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        long fromStreams = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = deadLetterConsumer(kafkaBootstrap)) {
+            Set<TopicPartition> partitions = consumer.assignment();
             long deadline = System.nanoTime() + CONVERGENCE.toNanos();
             boolean caughtUp = false;
             while (System.nanoTime() < deadline && !(caughtUp && distinct.size() >= expected)) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     Rejection rejection = Json.mapper().readValue(record.value(), Rejection.class);
-                    if (!"streams".equals(rejection.source())) {
+                    if ("streams".equals(rejection.source())) {
+                        fromStreams++;
+                    } else {
                         total++;
                         if (distinct.add(rejection.payloadBase64() + '|' + rejection.index() + '|' + rejection.reason())) {
                             byReason.merge(rejection.reason(), 1L, Long::sum);
@@ -143,7 +189,7 @@ final class Oracle {
                 caughtUp = partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
             }
         }
-        return new DeadLetters(byReason, distinct.size(), total - distinct.size());
+        return new DeadLetters(byReason, distinct.size(), total - distinct.size(), fromStreams);
     }
 
     private Map<String, List<String>> readStoredFlags() throws SQLException {
@@ -152,6 +198,7 @@ final class Oracle {
                 Statement statement = connection.createStatement();
                 ResultSet result = statement.executeQuery("SELECT sensor, quantity, time, flags FROM reading")) {
             while (result.next()) {
+                // identity (sensor|quantity|time), as PublishedReading.identity() spells it
                 flags.put(result.getString(1) + '|' + result.getString(2) + '|' + result.getTimestamp(3).toInstant(),
                         List.of((String[]) result.getArray(4).getArray()));
             }
@@ -182,7 +229,8 @@ final class Oracle {
         return rows;
     }
 
-    long count(String sql) {
+    /** The single number {@code sql} counts; -1 while the database is away (it may be restarting). */
+    public long count(String sql) {
         try (Connection connection = database.getConnection();
                 Statement statement = connection.createStatement();
                 ResultSet result = statement.executeQuery(sql)) {
@@ -194,7 +242,8 @@ final class Oracle {
         }
     }
 
-    static void await(BooleanSupplier condition) throws InterruptedException {
+    /** Waits until {@code condition} holds or {@link #CONVERGENCE} has passed; the caller asserts. */
+    public static void await(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + CONVERGENCE.toNanos();
         while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
             Thread.sleep(500);
@@ -212,10 +261,12 @@ final class Oracle {
     private static final TypeReference<TreeMap<String, Long>> FLAG_COUNTS = new TypeReference<>() {
     };
 
+    /** {@code min} and {@code max} are null without good readings. */
     record Stored(long count, double sum, Double min, Double max, double areaHa, double areaWeightedSum,
             int members, Map<String, Long> flags) {
     }
 
+    /** {@code min} and {@code max} are null, the means NaN, without good readings. */
     record Expected(long count, double mean, Double min, Double max, double areaWeightedMean, int members,
             Map<String, Long> flags) {
     }
@@ -230,6 +281,7 @@ final class Oracle {
      * stored with flags exactly {@code {G}} enter the statistics.
      */
     private Map<String, Expected> reference(List<PublishedReading> readings, Map<String, List<String>> storedFlags) {
+        // (level|area|quantity|resolution|bucket) → field id → that field's good readings in the bucket
         Map<String, Map<String, List<Double>>> byAreaAndField = new TreeMap<>();
         Map<String, Map<String, String>> childOf = new HashMap<>();
         Map<String, Map<String, Long>> flagCounts = new HashMap<>();
@@ -271,6 +323,7 @@ final class Oracle {
         return expected;
     }
 
+    /** The member of an area at {@code level} that a field belongs to: the level just below. */
     private static String child(Level level, Field field) {
         return switch (level) {
             case FIELD, COUNTRY -> field.id();
