@@ -25,10 +25,14 @@ import org.soilobs.model.Progress;
 import org.soilobs.model.Quantity;
 import org.soilobs.model.Resolution;
 import org.soilobs.model.Topics;
+import org.soilobs.streams.aggregate.AreaState;
+import org.soilobs.streams.aggregate.Contribution;
 import org.soilobs.streams.check.ArrivalTimeExtractor;
 import org.soilobs.streams.serde.Decoded;
 import org.soilobs.streams.serde.DecodingSerde;
+import org.soilobs.streams.serde.BinarySerde;
 import org.soilobs.streams.serde.JsonSerde;
+import org.soilobs.streams.serde.StateSerdes;
 
 /**
  * The "4 per 1000" job (DESIGN §6, issue 7): daily field {@code soc} (and {@code bulk_density}) aggregates
@@ -51,8 +55,8 @@ public final class CarbonProgress {
     private static final DecodingSerde<Aggregate> AGGREGATE_VALUE = DecodingSerde.of(Aggregate.class);
     private static final JsonSerde<AggregateKey> AGGREGATE_KEY = JsonSerde.of(AggregateKey.class);
     private static final JsonSerde<Aggregate> AGGREGATE = JsonSerde.of(Aggregate.class);
-    private static final JsonSerde<StockContribution> CONTRIBUTION = JsonSerde.of(StockContribution.class);
-    private static final JsonSerde<StockState> AREA_STATE = JsonSerde.of(StockState.class);
+    private static final BinarySerde<Contribution> CONTRIBUTION = StateSerdes.CONTRIBUTION;
+    private static final BinarySerde<AreaState> AREA_STATE = StateSerdes.AREA_STATE;
     private static final JsonSerde<ProgressContribution> PROGRESS_CONTRIBUTION = JsonSerde.of(ProgressContribution.class);
     private static final JsonSerde<ProgressState> PROGRESS_STATE = JsonSerde.of(ProgressState.class);
     private static final JsonSerde<Progress> PROGRESS = JsonSerde.of(Progress.class);
@@ -113,14 +117,14 @@ public final class CarbonProgress {
                 .to(Topics.AGGREGATES, Produced.with(AGGREGATE_KEY, AGGREGATE).withName("carbon-field-stock-out"));
 
         // Keyed by field and day already, and partitioned by field: the table needs no repartition.
-        KTable<AggregateKey, StockContribution> table = fieldStocks
-                .mapValues((key, update) -> new StockContribution(key.area(), update.placement(), update.stock()),
+        KTable<AggregateKey, Contribution> table = fieldStocks
+                .mapValues((key, update) -> new Contribution(key.area(), update.placement(), update.stock()),
                         Named.as("carbon-field-stock-contribution"))
                 .toTable(Named.as("carbon-field-stock-table"),
-                        Materialized.<AggregateKey, StockContribution, KeyValueStore<Bytes, byte[]>>as("carbon-field-stock")
+                        Materialized.<AggregateKey, Contribution, KeyValueStore<Bytes, byte[]>>as("carbon-field-stock")
                                 .withKeySerde(AGGREGATE_KEY).withValueSerde(CONTRIBUTION));
 
-        KTable<AggregateKey, StockState> level = rollUpStock(table.groupBy(
+        KTable<AggregateKey, AreaState> level = rollUpStock(table.groupBy(
                 (key, contribution) -> KeyValue.pair(
                         key.withArea(Level.COUNTRY, contribution.placement().codeAt(Level.COUNTRY)), contribution),
                 Grouped.with("carbon-to-country-stock", AGGREGATE_KEY, CONTRIBUTION)), "carbon-country-stock");
@@ -129,19 +133,19 @@ public final class CarbonProgress {
             level = rollUpStock(level.groupBy(
                     (key, state) -> state.isEmpty() ? null : KeyValue.pair(
                             key.withArea(parent, state.placement().codeAt(parent)),
-                            new StockContribution(key.area(), state.placement(), state.merged())),
+                            new Contribution(key.area(), state.placement(), state.merged())),
                     Grouped.with("carbon-to-" + parent.id() + "-stock", AGGREGATE_KEY, CONTRIBUTION)), name);
         }
     }
 
-    private static KTable<AggregateKey, StockState> rollUpStock(KGroupedTable<AggregateKey, StockContribution> grouped,
+    private static KTable<AggregateKey, AreaState> rollUpStock(KGroupedTable<AggregateKey, Contribution> grouped,
                                                                String name) {
-        KTable<AggregateKey, StockState> areas = grouped.aggregate(
-                StockState::empty,
+        KTable<AggregateKey, AreaState> areas = grouped.aggregate(
+                AreaState::empty,
                 (key, contribution, state) -> state.with(contribution),
                 (key, contribution, state) -> state.without(contribution),
                 Named.as(name),
-                Materialized.<AggregateKey, StockState, KeyValueStore<Bytes, byte[]>>as(name)
+                Materialized.<AggregateKey, AreaState, KeyValueStore<Bytes, byte[]>>as(name)
                         .withKeySerde(AGGREGATE_KEY).withValueSerde(AREA_STATE));
         areas.toStream(Named.as(name + "-changes"))
                 .mapValues((key, state) -> state == null ? null : state.toAggregate(key), Named.as(name + "-aggregate"))
