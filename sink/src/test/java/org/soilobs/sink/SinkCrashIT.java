@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -56,7 +57,9 @@ import org.soilobs.testkit.EmbeddedPostgres;
  */
 class SinkCrashIT {
 
+    /** At least this many transactions, and more until the last kill: every kill then falls mid-stream. */
     private static final int TRANSACTIONS = 16;
+    private static final AtomicBoolean KILLS_DONE = new AtomicBoolean();
     private static final int READINGS_PER_TRANSACTION = 1_000;
     private static final int SENSORS = 50;
     private static final int AGGREGATE_KEYS = 12;
@@ -120,6 +123,7 @@ class SinkCrashIT {
             assertThat(sink.waitFor(30, TimeUnit.SECONDS)).isTrue();
             stored = readingCount();
         }
+        KILLS_DONE.set(true);
         Expected expected = producing.get(5, TimeUnit.MINUTES);
         assertThat(stored).as("readings stored before the last kill").isLessThan(expected.readings.size());
 
@@ -147,7 +151,7 @@ class SinkCrashIT {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
             producer.initTransactions();
             int n = 0;
-            for (int t = 0; t < TRANSACTIONS; t++) {
+            for (int t = 0; t < TRANSACTIONS || !KILLS_DONE.get(); t++) {
                 producer.beginTransaction();
                 for (int i = 0; i < READINGS_PER_TRANSACTION; i++, n++) {
                     String sensor = "crash-s" + (n % SENSORS);
